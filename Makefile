@@ -1,0 +1,45 @@
+# The two commands of the quick start: `make run` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test setup lint format translations extract-messages db clean
+
+## Set up everything, migrate, load reference and demo data, serve on http://127.0.0.1:5000
+run: setup
+	FLASK_DEBUG=1 $(FLASK) db upgrade
+	FLASK_DEBUG=1 $(FLASK) seed --demo
+	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+## Set up everything and run the whole test suite (pass options with ARGS="...")
+test: setup
+	$(PY) -m pytest $(ARGS)
+
+setup: $(STAMP) translations
+
+$(STAMP): pyproject.toml constraints.txt tools/bootstrap-venv.sh
+	sh tools/bootstrap-venv.sh $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -d portal/translations
+
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --ignore-obsolete
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) instance search_index/* .pytest_cache

@@ -1,0 +1,92 @@
+"""The portal: action plans, experiences and adaptation needs for samhällsbyggnadsprocessen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import BASE_DIR, Config
+from portal.extensions import babel, csrf, db, login_manager, migrate
+
+
+class ConfigurationError(RuntimeError):
+    """The portal refuses to start with an unsafe or incomplete configuration."""
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the portal."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_mapping(Config().as_dict())
+    if config:
+        app.config.from_mapping(config)
+    _check_configuration(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from portal.core.i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from portal.core.templating import init_templating
+
+    init_templating(app)
+
+    from portal.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from portal.core.requests import init_request_handling
+
+    init_request_handling(app)
+    return app
+
+
+def _check_configuration(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
+            app.config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set it in the environment before starting the portal "
+                "in production (for example: export SECRET_KEY=$(python3 -c "
+                "'import secrets; print(secrets.token_hex(32))'))."
+            )
+
+
+def _register_models() -> None:
+    # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
+    import portal.accounts.models  # noqa: F401
+    import portal.orgs.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.core.views import bp as core_bp
+    from portal.orgs.views import bp as orgs_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(orgs_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import seed_command, users_cli
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)

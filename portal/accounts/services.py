@@ -1,0 +1,125 @@
+"""Account operations: register, authenticate, change password, update profile."""
+
+from __future__ import annotations
+
+import contextlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.errors import NotAuthorized, ValidationError
+from portal.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+
+
+def _hasher() -> PasswordHasher:
+    # argon2id with the library's recommended defaults; tests lower the cost via config.
+    return PasswordHasher(
+        time_cost=current_app.config.get("ARGON2_TIME_COST", 3),
+        memory_cost=current_app.config.get("ARGON2_MEMORY_COST", 65536),
+    )
+
+
+def normalise_email(email: str) -> str:
+    """Return the form of an address used for storage and lookup."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _("The password is too short."),
+            {field: [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]},
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(_("The password is too long."), {field: [_("Too long.")]})
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(email: str, name: str, password: str, *, site_admin: bool = False) -> User:
+    """Create an account; the email must not be in use, in any letter case."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    _check_password_rules(password)
+    if get_user_by_email(email) is not None:
+        raise ValidationError(
+            _("An account with this email address cannot be created."),
+            {"email": [_("Choose another email address, or log in.")]},
+        )
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    user.is_site_admin = site_admin
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user whose email and password match, else None (same work either way)."""
+    user = get_user_by_email(email)
+    hasher = _hasher()
+    if user is None or not user.active:
+        # Spend the same time as a real check so that timing does not reveal accounts.
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            hasher.verify(_dummy_hash(), password)
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+_DUMMY: dict[tuple[int, int], str] = {}
+
+
+def _dummy_hash() -> str:
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost)
+    if key not in _DUMMY:
+        _DUMMY[key] = hasher.hash("not-a-real-password")
+    return _DUMMY[key]
+
+
+def change_password(actor: User | None, current_password: str, new_password: str) -> None:
+    """Replace the actor's password after checking the current one."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    try:
+        _hasher().verify(actor.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        raise ValidationError(
+            _("The current password is wrong."),
+            {"current_password": [_("The current password is wrong.")]},
+        ) from None
+    _check_password_rules(new_password, field="new_password")
+    actor.password_hash = hash_password(new_password)
+    db.session.flush()
+
+
+def update_profile(actor: User | None, name: str) -> User:
+    """Change the actor's display name."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    actor.name = name
+    db.session.flush()
+    return actor

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: pagination, Markdown, locale, the home page."""

@@ -1,0 +1,36 @@
+"""Per-request plumbing: the one place that commits, and the user loader."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g
+
+from portal.extensions import db, login_manager
+
+
+def init_request_handling(app: Flask) -> None:
+    """Commit once at the end of a successful state-changing request; roll back otherwise."""
+
+    @app.after_request
+    def commit_on_success(response: Response) -> Response:
+        if response.status_code < 400 and not g.get("rollback_only"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(error: BaseException | None) -> None:
+        if error is not None:
+            db.session.rollback()
+
+    from portal.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None

@@ -1,0 +1,41 @@
+"""Home page and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from portal.core.i18n import LANGUAGE_COOKIE
+from portal.core.urls import safe_next
+from portal.extensions import db
+from portal.orgs.models import Organisation, OrganisationKind
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    """Show the home page with what the portal holds."""
+    counts = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count()).group_by(Organisation.kind)
+        ).all()
+    )
+    return render_template("core/home.html", counts=counts, kinds=OrganisationKind)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """Remember the chosen language in a cookie and go back."""
+    target = safe_next(request.args.get("next")) or url_for("core.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response

@@ -1,0 +1,1 @@
+"""Organisations (municipalities, authorities, suppliers), counties and memberships."""

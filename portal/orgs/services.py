@@ -1,0 +1,329 @@
+"""Organisation and membership operations, each checking its own permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from slugify import slugify
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.core.models import utcnow
+from portal.core.pagination import Page, paginate
+from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.extensions import db
+from portal.orgs.models import (
+    County,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+
+# Kinds a user may register; municipalities and authorities come from the reference data.
+REGISTRABLE_KINDS = (OrganisationKind.SUPPLIER, OrganisationKind.OTHER)
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def active_role(user: User | None, org: Organisation) -> Role | None:
+    """Return the user's approved role in the organisation, if any."""
+    if user is None:
+        return None
+    for membership in user.memberships:
+        if membership.organisation_id == org.id and membership.status == MembershipStatus.ACTIVE:
+            return membership.role
+    return None
+
+
+def has_role(user: User | None, org: Organisation, role: Role) -> bool:
+    """Tell whether the user holds at least `role` in the organisation (site admins always do)."""
+    if user is None:
+        return False
+    if user.is_site_admin:
+        return True
+    current = active_role(user, org)
+    return current is not None and current.rank >= role.rank
+
+
+def is_member(user: User | None, org: Organisation) -> bool:
+    return has_role(user, org, Role.MEMBER)
+
+
+def can_edit_content(user: User | None, org: Organisation) -> bool:
+    """Editors and admins of the organisation, and site admins, write its content."""
+    return has_role(user, org, Role.EDITOR)
+
+
+def can_manage_members(user: User | None, org: Organisation) -> bool:
+    return has_role(user, org, Role.ADMIN)
+
+
+def require_role(user: User | None, org: Organisation, role: Role) -> None:
+    """Raise NotAuthorized unless the user holds at least `role` in the organisation."""
+    if user is None:
+        raise NotAuthorized(_("Log in first."))
+    if not has_role(user, org, role):
+        raise NotAuthorized(_("You do not have permission to do this."))
+
+
+def member_organisations(user: User | None, min_role: Role = Role.MEMBER) -> list[Organisation]:
+    """Organisations where the user holds at least `min_role`."""
+    if user is None:
+        return []
+    return [
+        m.organisation
+        for m in user.memberships
+        if m.status == MembershipStatus.ACTIVE and m.role.rank >= min_role.rank
+    ]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_organisation(slug_or_code: str) -> Organisation:
+    """Find an organisation by slug or by four-digit municipality code."""
+    key = (slug_or_code or "").strip().lower()
+    column = Organisation.municipality_code if key.isdigit() else Organisation.slug
+    org = db.session.scalar(select(Organisation).where(column == key))
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    return org
+
+
+def list_counties() -> list[County]:
+    return list(db.session.scalars(select(County).order_by(County.code)))
+
+
+@dataclass(frozen=True)
+class OrganisationFilter:
+    kind: OrganisationKind | None = None
+    county_code: str | None = None
+    q: str | None = None
+    verified: bool | None = None
+
+
+def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:
+    """Return a page of organisations matching the filters, ordered by name."""
+    stmt = select(Organisation)
+    if filters.kind:
+        stmt = stmt.where(Organisation.kind == filters.kind)
+    if filters.county_code:
+        stmt = stmt.where(Organisation.county_code == filters.county_code)
+    if filters.verified is not None:
+        stmt = stmt.where(Organisation.verified == filters.verified)
+    if filters.q:
+        term = filters.q.strip()[:100]
+        if term:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped.lower()}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(Organisation.name).like(pattern, escape="\\"),
+                    Organisation.slug.like(f"%{slugify(term)}%") if slugify(term) else False,
+                    Organisation.municipality_code == term,
+                )
+            )
+    stmt = stmt.order_by(Organisation.name, Organisation.id)
+    return paginate(stmt, page, per_page)
+
+
+def list_members(actor: User | None, org: Organisation) -> list[Membership]:
+    """Return the organisation's memberships (active and pending); members only."""
+    require_role(actor, org, Role.MEMBER)
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.organisation_id == org.id)
+            .where(Membership.status != MembershipStatus.REFUSED)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.status, Membership.created_at)
+        )
+    )
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def unique_slug(name: str) -> str:
+    """Make a lower-case ASCII slug from a name, unique among organisations."""
+    base = slugify(name, max_length=100, word_boundary=True) or "organisation"
+    slug, n = base, 2
+    while db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def register_organisation(
+    actor: User | None,
+    *,
+    name: str,
+    kind: OrganisationKind,
+    website: str | None = None,
+    description: str | None = None,
+    county_code: str | None = None,
+) -> Organisation:
+    """Register a supplier or other organisation; the actor becomes its first admin."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    if kind not in REGISTRABLE_KINDS:
+        errors["kind"] = [_("Municipalities and authorities are already on the portal.")]
+    if name and db.session.scalar(
+        select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    ):
+        errors["name"] = [_("An organisation with this name already exists.")]
+    if county_code and db.session.get(County, county_code) is None:
+        errors["county_code"] = [_("Unknown county.")]
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    org = Organisation(
+        name=name,
+        kind=kind,
+        slug=unique_slug(name),
+        website=(website or "").strip() or None,
+        description=(description or "").strip() or None,
+        county_code=county_code or None,
+        verified=False,
+    )
+    db.session.add(org)
+    db.session.flush()
+    membership = Membership(
+        user=actor,
+        organisation=org,
+        role=Role.ADMIN,
+        status=MembershipStatus.ACTIVE,
+        decided_at=utcnow(),
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return org
+
+
+def update_organisation(
+    actor: User | None, org: Organisation, *, website: str | None, description: str | None
+) -> Organisation:
+    """Change an organisation's website and description (its admins and site admins)."""
+    require_role(actor, org, Role.ADMIN)
+    org.website = (website or "").strip() or None
+    org.description = (description or "").strip() or None
+    db.session.flush()
+    return org
+
+
+def verify_organisation(actor: User | None, org: Organisation) -> Organisation:
+    """Mark a registered organisation as verified, so that it may publish (site admins only)."""
+    if actor is None or not actor.is_site_admin:
+        raise NotAuthorized(_("Only site administrators verify organisations."))
+    org.verified = True
+    db.session.flush()
+    return org
+
+
+def request_membership(
+    actor: User | None, org: Organisation, message: str | None = None
+) -> Membership:
+    """Ask to join an organisation; its admins decide."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    existing = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == actor.id, Membership.organisation_id == org.id
+        )
+    )
+    if existing is not None:
+        if existing.status == MembershipStatus.REFUSED:
+            existing.status = MembershipStatus.PENDING
+            existing.message = (message or "").strip() or None
+            existing.decided_at = None
+            db.session.flush()
+            return existing
+        raise ValidationError(_("You have already asked to join, or are a member."))
+    membership = Membership(
+        user=actor,
+        organisation=org,
+        role=Role.MEMBER,
+        status=MembershipStatus.PENDING,
+        message=(message or "").strip()[:2000] or None,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def get_membership(org: Organisation, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org.id:
+        raise NotFound(_("No such membership."))
+    return membership
+
+
+def decide_membership(
+    actor: User | None, membership: Membership, *, approve: bool, role: Role = Role.MEMBER
+) -> Membership:
+    """Approve (with a role) or refuse a pending request to join."""
+    require_role(actor, membership.organisation, Role.ADMIN)
+    if membership.status != MembershipStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REFUSED
+    membership.role = role if approve else Role.MEMBER
+    membership.decided_at = utcnow()
+    db.session.flush()
+    return membership
+
+
+def _count_admins(org: Organisation) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.organisation_id == org.id,
+                Membership.status == MembershipStatus.ACTIVE,
+                Membership.role == Role.ADMIN,
+            )
+        )
+        or 0
+    )
+
+
+def _ensure_admin_remains(membership: Membership) -> None:
+    if (
+        membership.status == MembershipStatus.ACTIVE
+        and membership.role == Role.ADMIN
+        and _count_admins(membership.organisation) <= 1
+    ):
+        raise ValidationError(
+            _("An organisation must keep at least one admin."),
+            {"role": [_("Make someone else admin first.")]},
+        )
+
+
+def change_role(actor: User | None, membership: Membership, role: Role) -> Membership:
+    """Give an active member another role; the last admin cannot be demoted."""
+    require_role(actor, membership.organisation, Role.ADMIN)
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationError(_("Only active members have a role."))
+    if role != Role.ADMIN:
+        _ensure_admin_remains(membership)
+    membership.role = role
+    db.session.flush()
+    return membership
+
+
+def remove_member(actor: User | None, membership: Membership) -> None:
+    """Remove a member (admins), or leave (the member themself); one admin always remains."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    if actor.id != membership.user_id:
+        require_role(actor, membership.organisation, Role.ADMIN)
+    _ensure_admin_remains(membership)
+    db.session.delete(membership)
+    db.session.flush()

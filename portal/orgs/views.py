@@ -1,0 +1,241 @@
+"""Organisation pages: list, profile, registration, members and join requests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from wtforms import SelectChoice
+
+from portal.core.actor import current_actor
+from portal.core.forms import apply_service_errors
+from portal.errors import ValidationError
+from portal.orgs import services
+from portal.orgs.forms import (
+    DecisionForm,
+    EmptyForm,
+    JoinForm,
+    OrganisationEditForm,
+    OrganisationRegistrationForm,
+    RoleForm,
+)
+from portal.orgs.models import MembershipStatus, OrganisationKind, Role
+
+bp = Blueprint("orgs", __name__, url_prefix="/organizations")
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 9 else default
+
+
+@bp.get("")
+def index():
+    """List organisations, filtered by kind and county, searched by name."""
+    kind_value = request.args.get("kind") or None
+    kind = OrganisationKind(kind_value) if kind_value in set(OrganisationKind) else None
+    counties = services.list_counties()
+    county_code = request.args.get("county") or None
+    if county_code not in {c.code for c in counties}:
+        county_code = None
+    q = (request.args.get("q") or "").strip()[:100]
+    verified = None
+    actor = current_actor()
+    if actor is not None and actor.is_site_admin and request.args.get("verified") == "no":
+        verified = False
+    page = services.list_organisations(
+        services.OrganisationFilter(
+            kind=kind, county_code=county_code, q=q or None, verified=verified
+        ),
+        page=_int_arg("page"),
+        per_page=20,
+    )
+    return render_template(
+        "orgs/index.html",
+        page=page,
+        counties=counties,
+        kinds=OrganisationKind,
+        selected_kind=kind.value if kind else "",
+        selected_county=county_code or "",
+        q=q,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def register():
+    """Register a supplier or another organisation."""
+    form = OrganisationRegistrationForm()
+    form.county_code.choices = [SelectChoice("", _("No county"))] + [
+        SelectChoice(c.code, c.name) for c in services.list_counties()
+    ]
+    if form.validate_on_submit():
+        try:
+            org = services.register_organisation(
+                current_actor(),
+                name=form.name.data,
+                kind=OrganisationKind(form.kind.data),
+                website=form.website.data,
+                description=form.description.data,
+                county_code=form.county_code.data or None,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(
+                _("The organisation is registered. A site administrator will verify it."),
+                "success",
+            )
+            return redirect(url_for("orgs.show", slug=org.slug))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("orgs/register.html", form=form), status
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    """Show an organisation's profile."""
+    org = services.get_organisation(slug)
+    actor = current_actor()
+    role = services.active_role(actor, org)
+    pending = None
+    if actor is not None and role is None:
+        pending = next(
+            (m for m in actor.memberships if m.organisation_id == org.id),
+            None,
+        )
+    return render_template(
+        "orgs/show.html",
+        org=org,
+        role=role,
+        pending=pending,
+        is_member=services.is_member(actor, org),
+        can_manage=services.can_manage_members(actor, org),
+        join_form=JoinForm(),
+        action_form=EmptyForm(),
+        statuses=MembershipStatus,
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit an organisation's website and description (its admins)."""
+    org = services.get_organisation(slug)
+    services.require_role(current_actor(), org, Role.ADMIN)
+    form = OrganisationEditForm(obj=org)
+    if form.validate_on_submit():
+        services.update_organisation(
+            current_actor(), org, website=form.website.data, description=form.description.data
+        )
+        flash(_("Saved."), "success")
+        return redirect(url_for("orgs.show", slug=org.slug))
+    status = 422 if form.errors else 200
+    return render_template("orgs/edit.html", form=form, org=org), status
+
+
+@bp.post("/<slug>/verify")
+@login_required
+def verify(slug: str):
+    """Verify a registered organisation (site admins)."""
+    org = services.get_organisation(slug)
+    if EmptyForm().validate_on_submit():
+        services.verify_organisation(current_actor(), org)
+        flash(_("The organisation is verified."), "success")
+    return redirect(url_for("orgs.show", slug=org.slug))
+
+
+@bp.post("/<slug>/join")
+@login_required
+def join(slug: str):
+    """Ask to join an organisation."""
+    org = services.get_organisation(slug)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            services.request_membership(current_actor(), org, form.message.data)
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Your request has been sent to the organisation's admins."), "success")
+    else:
+        flash(_("The request could not be sent."), "error")
+    return redirect(url_for("orgs.show", slug=org.slug))
+
+
+@bp.get("/<slug>/members")
+@login_required
+def members(slug: str):
+    """List members and pending requests (members of the organisation only)."""
+    org = services.get_organisation(slug)
+    actor = current_actor()
+    memberships = services.list_members(actor, org)
+    return render_template(
+        "orgs/members.html",
+        org=org,
+        memberships=memberships,
+        can_manage=services.can_manage_members(actor, org),
+        decision_form=DecisionForm(),
+        role_form_for=lambda m: RoleForm(role=m.role.value, prefix=f"m{m.id}"),
+        action_form=EmptyForm(),
+        statuses=MembershipStatus,
+        roles=Role,
+    )
+
+
+@bp.post("/<slug>/members/<int:membership_id>/decide")
+@login_required
+def decide(slug: str, membership_id: int):
+    """Approve or refuse a request to join."""
+    org = services.get_organisation(slug)
+    membership = services.get_membership(org, membership_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        approve = request.form.get("decision") == "approve"
+        try:
+            services.decide_membership(
+                current_actor(), membership, approve=approve, role=Role(form.role.data)
+            )
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Request approved.") if approve else _("Request refused."), "success")
+    return redirect(url_for("orgs.members", slug=org.slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/role")
+@login_required
+def change_role(slug: str, membership_id: int):
+    """Change a member's role."""
+    org = services.get_organisation(slug)
+    membership = services.get_membership(org, membership_id)
+    form = RoleForm(prefix=f"m{membership.id}")
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_actor(), membership, Role(form.role.data))
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The role has been changed."), "success")
+    return redirect(url_for("orgs.members", slug=org.slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/remove")
+@login_required
+def remove(slug: str, membership_id: int):
+    """Remove a member, or leave the organisation."""
+    org = services.get_organisation(slug)
+    membership = services.get_membership(org, membership_id)
+    leaving = current_actor() is not None and membership.user_id == current_actor().id
+    if EmptyForm().validate_on_submit():
+        try:
+            services.remove_member(current_actor(), membership)
+        except ValidationError as error:
+            flash(error.message, "error")
+            return redirect(url_for("orgs.members", slug=org.slug))
+        flash(
+            _("You have left the organisation.") if leaving else _("The member has been removed."),
+            "success",
+        )
+        if leaving:
+            return redirect(url_for("orgs.show", slug=org.slug))
+    return redirect(url_for("orgs.members", slug=org.slug))

@@ -1,0 +1,254 @@
+"""Shared fixtures: the app on a migrated, seeded database; clients; factories; query counting."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_schema(app: Flask) -> None:
+    """Drop everything, then build the schema through the migrations (proving they work)."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = db.engine
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+            else:
+                meta = sa.MetaData()
+                meta.reflect(conn)
+                meta.drop_all(conn)
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+@dataclass
+class Snapshot:
+    """Rows of every table right after seeding the reference data, restored before each test."""
+
+    rows: dict[str, list[dict]]
+
+    @classmethod
+    def take(cls) -> Snapshot:
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            rows[table.name] = [dict(r._mapping) for r in db.session.execute(table.select())]
+        return cls(rows)
+
+    def restore(self) -> None:
+        db.session.rollback()
+        db.session.expunge_all()
+        engine = db.engine
+        with engine.begin() as conn:
+            tables = db.metadata.sorted_tables
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    conn.execute(table.delete())
+            for table in tables:
+                if self.rows[table.name]:
+                    conn.execute(table.insert(), self.rows[table.name])
+            if engine.dialect.name == "postgresql":
+                for table in tables:
+                    if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                        conn.execute(
+                            sa.text(
+                                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+                            )
+                        )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    index_dir = tmp_path_factory.mktemp("search_index")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "SEARCH_INDEX_DIR": str(index_dir),
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            # Cheap hashing in tests; production uses the argon2id defaults.
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
+    _reset_schema(app)
+    from portal.seed import seed_reference
+
+    with app.app_context():
+        seed_reference()
+        db.session.commit()
+        app.extensions["test_snapshot"] = Snapshot.take()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Give every test that uses the app the freshly seeded reference data, nothing more."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        app.extensions["test_snapshot"].restore()
+        db.session.remove()
+    yield
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context (for calling services directly)."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., int]:
+    """Create a user through the account service; return its id."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(
+        email: str | None = None,
+        name: str = "Test Person",
+        *,
+        site_admin: bool = False,
+        member_of: str | None = None,
+        role: str = "member",
+    ) -> int:
+        from portal.accounts.services import register_user
+        from portal.core.models import utcnow
+        from portal.orgs.models import Membership, MembershipStatus, Role
+        from portal.orgs.services import get_organisation
+
+        with app.app_context():
+            user = register_user(
+                email or f"user{next(counter)}@example.com", name, PASSWORD, site_admin=site_admin
+            )
+            if member_of:
+                db.session.add(
+                    Membership(
+                        user=user,
+                        organisation=get_organisation(member_of),
+                        role=Role(role),
+                        status=MembershipStatus.ACTIVE,
+                        decided_at=utcnow(),
+                    )
+                )
+            db.session.commit()
+            user_id = user.id
+            db.session.remove()
+            return user_id
+
+    return make
+
+
+def login(client: FlaskClient, user_id_or_email: int | str, password: str = PASSWORD):
+    """Log a test client in through the real login form."""
+    from portal.accounts.models import User
+
+    email = user_id_or_email
+    if isinstance(user_id_or_email, int):
+        email = db.session.get(User, user_id_or_email).email
+    response = client.post("/auth/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient) -> Callable[[int], FlaskClient]:
+    def do_login(user_id: int) -> FlaskClient:
+        with app.app_context():
+            login(client, user_id)
+            db.session.remove()
+        return client
+
+    return do_login
+
+
+# --- counting SQL queries ----------------------------------------------------------------------
+
+
+@dataclass
+class QueryLog:
+    statements: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Count the SQL statements sent while the block runs."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryLog]:
+        log = QueryLog([])
+        with app.app_context():
+            engine = db.engine
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)", statement, re.I):
+                log.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield log
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    if not match:
+        match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
