@@ -73,6 +73,8 @@ def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
+    import portal.plans.models  # noqa: F401
+    import portal.standards.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 
 from slugify import slugify
@@ -134,11 +136,67 @@ def seed_authorities(report: SeedReport) -> None:
     db.session.flush()
 
 
+def seed_dimensions(report: SeedReport) -> None:
+    from portal.plans.models import MaturityDimension
+
+    existing = {d.key: d for d in db.session.scalars(select(MaturityDimension))}
+    for row in read_csv("dimensions.csv"):
+        obj = existing.get(row["key"])
+        values = {
+            "key": row["key"],
+            "position": int(row["position"]),
+            "name_sv": row["name_sv"],
+            "name_en": row["name_en"],
+            "description_sv": row["description_sv"] or None,
+        }
+        _, changed = _upsert(obj, MaturityDimension, values)
+        if changed:
+            report.count("maturity dimensions", obj is None)
+    db.session.flush()
+
+
+def seed_standards(report: SeedReport) -> None:
+    from portal.standards.models import Standard, StandardKind
+
+    with resources.files("portal.data").joinpath("standards.json").open(encoding="utf-8") as fh:
+        entries = json.load(fh)
+    owners = {
+        o.slug: o.id
+        for o in db.session.scalars(
+            select(Organisation).where(
+                Organisation.slug.in_([e["owner"] for e in entries if e["owner"]])
+            )
+        )
+    }
+    existing = {s.slug: s for s in db.session.scalars(select(Standard))}
+    for entry in entries:
+        obj = existing.get(entry["slug"])
+        values = {
+            "slug": entry["slug"],
+            "name": entry["name"],
+            "kind": StandardKind(entry["kind"]),
+            "owner_id": owners.get(entry["owner"]) if entry["owner"] else None,
+            "owner_name": entry.get("owner_name"),
+            "version": entry.get("version"),
+            "in_force": date.fromisoformat(entry["in_force"]) if entry.get("in_force") else None,
+            "url": entry.get("url"),
+        }
+        if obj is None:
+            # Descriptions are maintained on the portal once created; seeding never overwrites.
+            values["description"] = entry.get("description")
+        _, changed = _upsert(obj, Standard, values)
+        if changed:
+            report.count("standards", obj is None)
+    db.session.flush()
+
+
 # Loaders run in order by `seed`; features append theirs (dimensions, standards, ...).
 REFERENCE_LOADERS: list[Callable[[SeedReport], None]] = [
     seed_counties,
     seed_municipalities,
     seed_authorities,
+    seed_dimensions,
+    seed_standards,
 ]
 DEMO_LOADERS: list[Callable[[SeedReport], None]] = []
 

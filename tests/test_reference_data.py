@@ -111,3 +111,29 @@ def test_seed_repairs_a_changed_reference_row(app, runner):
             db.session.scalar(select(Organisation.name).where(Organisation.slug == "gotland"))
             == "Gotland"
         )
+
+
+def test_six_maturity_dimensions_in_order(ctx):
+    from portal.plans.models import MaturityDimension
+
+    dims = db.session.scalars(select(MaturityDimension).order_by(MaturityDimension.position)).all()
+    assert [d.key for d in dims] == [
+        "digital_information",
+        "digital_workflow",
+        "digital_dialogue",
+        "automated_processes",
+        "standards_national_solutions",
+        "organisation_competence",
+    ]
+    assert dims[1].name_sv == "Digitalt arbetsflöde"
+
+
+def test_standards_catalogue_is_seeded_with_real_entries(ctx):
+    from portal.standards.models import Standard, StandardKind
+
+    standards = {s.slug: s for s in db.session.scalars(select(Standard))}
+    assert len(standards) >= 15
+    assert standards["bfs-2020-5"].kind == StandardKind.REGULATION
+    assert standards["bfs-2020-5"].owner.slug == "boverket"
+    assert str(standards["bfs-2020-8"].in_force) == "2021-01-01"
+    assert any(s.owner and s.owner.slug == "lantmateriet" for s in standards.values())

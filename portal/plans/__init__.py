@@ -1,0 +1,1 @@
+"""Action plans structured after the action-plan method."""

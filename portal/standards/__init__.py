@@ -1,0 +1,1 @@
+"""The catalogue of standards, regulations, specifications and national solutions."""
