@@ -81,10 +81,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
     from portal.orgs.views import bp as orgs_bp
+    from portal.plans.views import bp as plans_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(plans_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,742 @@
+"""Action-plan operations: each checks its own permission, validates, changes and flushes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.core.models import utcnow
+from portal.core.pagination import Page, paginate
+from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.extensions import db
+from portal.orgs.models import Organisation, OrganisationKind, Role
+from portal.orgs.services import can_edit_content, is_member, member_organisations
+from portal.plans.budget import Budget, plan_budget
+from portal.plans.models import (
+    ADMINISTRATIVE_GROUPS,
+    TEXT_SECTIONS,
+    AdoptionStatus,
+    MaturityDimension,
+    Plan,
+    PlanDecision,
+    PlanMaturity,
+    PlanPartner,
+    PlanRevision,
+    PlanStandard,
+    PlanStep,
+    PlanStrategy,
+    PlanStatus,
+    StepStatus,
+)
+from portal.standards.models import Standard
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+# A sane upper bound for one step: ten billion SEK.
+MAX_COST_SEK = 10_000_000_000
+MAX_ROWS = 200
+
+__all__ = [
+    "Budget",
+    "DecisionInput",
+    "MaturityInput",
+    "PlanFilter",
+    "PlanInput",
+    "StandardInput",
+    "StepInput",
+    "StrategyInput",
+    "plan_budget",
+]
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+@dataclass
+class StrategyInput:
+    title: str
+    owner: str | None = None
+    url: str | None = None
+    year: int | None = None
+    key: str | None = None
+
+
+@dataclass
+class DecisionInput:
+    body: str
+    decided_on: date | None = None
+    description: str | None = None
+    key: str | None = None
+
+
+@dataclass
+class MaturityInput:
+    dimension_id: int
+    current_level: int | None
+    target_level: int | None
+    key: str | None = None
+
+
+@dataclass
+class StandardInput:
+    standard_id: int
+    status: AdoptionStatus = AdoptionStatus.NOT_STARTED
+    note: str | None = None
+    key: str | None = None
+
+
+@dataclass
+class StepInput:
+    title: str
+    start_date: date | None
+    end_date: date | None
+    description: str | None = None
+    cost_sek: int | None = None
+    responsible: str | None = None
+    status: StepStatus = StepStatus.PLANNED
+    standard_ids: list[int] = field(default_factory=list)
+    # The existing step this row edits (kept so revisions can tell a change from a new step).
+    id: int | None = None
+    position: int | None = None
+    key: str | None = None
+
+
+@dataclass
+class PlanInput:
+    title: str
+    period_start_year: int | None
+    period_end_year: int | None
+    summary: str | None = None
+    sections: dict[str, str | None] = field(default_factory=dict)
+    expected_benefits_sek: int | None = None
+    administrative_groups: list[str] = field(default_factory=list)
+    strategies: list[StrategyInput] = field(default_factory=list)
+    decisions: list[DecisionInput] = field(default_factory=list)
+    partner_ids: list[int] = field(default_factory=list)
+    maturity: list[MaturityInput] = field(default_factory=list)
+    standards: list[StandardInput] = field(default_factory=list)
+    steps: list[StepInput] = field(default_factory=list)
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def can_view_plan(user: User | None, plan: Plan) -> bool:
+    """Published and archived plans are public; drafts only for the owning organisation."""
+    return plan.status != PlanStatus.DRAFT or is_member(user, plan.organisation)
+
+
+def can_edit_plan(user: User | None, plan: Plan) -> bool:
+    return can_edit_content(user, plan.organisation)
+
+
+def _require_editor(actor: User | None, org: Organisation) -> None:
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    if not can_edit_content(actor, org):
+        raise NotAuthorized(_("You do not have permission to do this."))
+
+
+def _require_plan_editor(actor: User | None, plan: Plan) -> None:
+    # Someone who may not even see a draft learns nothing about it.
+    if not can_view_plan(actor, plan):
+        raise NotFound(_("No such plan."))
+    _require_editor(actor, plan.organisation)
+
+
+def editable_organisations(actor: User | None) -> list[Organisation]:
+    """Organisations for which the actor may write plans (all, for site admins: use ?org=)."""
+    return sorted(member_organisations(actor, Role.EDITOR), key=lambda o: o.name)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _detail_options():
+    return (
+        selectinload(Plan.strategies),
+        selectinload(Plan.decisions),
+        selectinload(Plan.partners),
+        selectinload(Plan.maturity),
+        selectinload(Plan.standards),
+        selectinload(Plan.steps).selectinload(PlanStep.standards),
+    )
+
+
+def get_plan(actor: User | None, plan_id: int, *, full: bool = True) -> Plan:
+    """Return a plan the actor may see, with its parts loaded; drafts are 404 to outsiders."""
+    stmt = select(Plan).where(Plan.id == plan_id)
+    if full:
+        stmt = stmt.options(*_detail_options())
+    plan = db.session.scalar(stmt)
+    if plan is None or not can_view_plan(actor, plan):
+        raise NotFound(_("No such plan."))
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    kind: OrganisationKind | None = None
+    county_code: str | None = None
+    organisation_id: int | None = None
+    status: PlanStatus | None = None
+    year: int | None = None
+    standard_id: int | None = None
+    q: str | None = None
+
+
+SORTS = ("updated", "title", "budget")
+
+
+def _step_totals_subquery():
+    """SQL aggregate of step costs per plan (cancelled steps and unknown costs excluded)."""
+    return (
+        select(
+            PlanStep.plan_id.label("plan_id"),
+            func.coalesce(func.sum(PlanStep.cost_sek), 0).label("total"),
+        )
+        .where(PlanStep.status != StepStatus.CANCELLED)
+        .group_by(PlanStep.plan_id)
+        .subquery()
+    )
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def public_plans_query(filters: PlanFilter, sort: str = "updated") -> Select:
+    """Published and archived plans matching the filters, sorted (drafts never appear)."""
+    stmt = select(Plan).where(Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]))
+    if filters.status in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED):
+        stmt = stmt.where(Plan.status == filters.status)
+    if filters.kind or filters.county_code:
+        orgs = select(Organisation.id)
+        if filters.kind:
+            orgs = orgs.where(Organisation.kind == filters.kind)
+        if filters.county_code:
+            orgs = orgs.where(Organisation.county_code == filters.county_code)
+        stmt = stmt.where(Plan.organisation_id.in_(orgs))
+    if filters.organisation_id:
+        stmt = stmt.where(Plan.organisation_id == filters.organisation_id)
+    if filters.year:
+        stmt = stmt.where(
+            Plan.period_start_year <= filters.year, Plan.period_end_year >= filters.year
+        )
+    if filters.standard_id:
+        stmt = stmt.where(
+            Plan.id.in_(
+                select(PlanStandard.plan_id).where(PlanStandard.standard_id == filters.standard_id)
+            )
+        )
+    term = (filters.q or "").strip()[:100]
+    if term:
+        stmt = stmt.where(func.lower(Plan.title).like(_like(term), escape="\\"))
+    if sort == "title":
+        stmt = stmt.order_by(func.lower(Plan.title), Plan.id)
+    elif sort == "budget":
+        totals = _step_totals_subquery()
+        stmt = stmt.outerjoin(totals, totals.c.plan_id == Plan.id).order_by(
+            func.coalesce(totals.c.total, 0).desc(), Plan.id
+        )
+    else:
+        stmt = stmt.order_by(Plan.updated_at.desc(), Plan.id.desc())
+    return stmt
+
+
+def list_plans(filters: PlanFilter, sort: str = "updated", page: int = 1, per_page: int = 20):
+    """Return a page of public plans and their budget totals {plan_id: SEK}."""
+    result: Page = paginate(public_plans_query(filters, sort), page, per_page)
+    return result, budget_totals([p.id for p in result.items])
+
+
+def budget_totals(plan_ids: Sequence[int]) -> dict[int, int]:
+    """Total budget per plan in one query (the same rule as `plan_budget`)."""
+    if not plan_ids:
+        return {}
+    totals = _step_totals_subquery()
+    rows = db.session.execute(
+        select(totals.c.plan_id, totals.c.total).where(totals.c.plan_id.in_(list(plan_ids)))
+    )
+    found = {plan_id: int(total or 0) for plan_id, total in rows}
+    return {plan_id: found.get(plan_id, 0) for plan_id in plan_ids}
+
+
+def list_organisation_plans(actor: User | None, org: Organisation) -> list[Plan]:
+    """The organisation's plans the actor may see: drafts only for its members."""
+    stmt = select(Plan).where(Plan.organisation_id == org.id)
+    if not is_member(actor, org):
+        stmt = stmt.where(Plan.status != PlanStatus.DRAFT)
+    order = case((Plan.is_current, 0), else_=1)
+    return list(db.session.scalars(stmt.order_by(order, Plan.period_start_year.desc(), Plan.id)))
+
+
+def list_dimensions() -> list[MaturityDimension]:
+    return list(
+        db.session.scalars(
+            select(MaturityDimension)
+            .where(MaturityDimension.active.is_(True))
+            .order_by(MaturityDimension.position)
+        )
+    )
+
+
+def list_standards() -> list[Standard]:
+    return list(db.session.scalars(select(Standard).order_by(Standard.name)))
+
+
+def list_partner_candidates() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def list_revisions(actor: User | None, plan: Plan) -> list[PlanRevision]:
+    """A plan's published revisions, oldest first (as visible as the plan itself)."""
+    if not can_view_plan(actor, plan):
+        raise NotFound(_("No such plan."))
+    return list(
+        db.session.scalars(
+            select(PlanRevision)
+            .where(PlanRevision.plan_id == plan.id)
+            .options(selectinload(PlanRevision.published_by))
+            .order_by(PlanRevision.number)
+        )
+    )
+
+
+def get_revision(actor: User | None, plan: Plan, number: int) -> PlanRevision:
+    if not can_view_plan(actor, plan):
+        raise NotFound(_("No such plan."))
+    revision = db.session.scalar(
+        select(PlanRevision).where(PlanRevision.plan_id == plan.id, PlanRevision.number == number)
+    )
+    if revision is None:
+        raise NotFound(_("No such revision."))
+    return revision
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _clean(text: str | None, limit: int | None = None) -> str | None:
+    text = (text or "").strip()
+    if limit:
+        text = text[:limit]
+    return text or None
+
+
+def _validate(data: PlanInput, org: Organisation) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not (data.title or "").strip():
+        add("title", _("Give the plan a title."))
+    elif len(data.title.strip()) > 300:
+        add("title", _("At most 300 characters."))
+    start, end = data.period_start_year, data.period_end_year
+    for name, year in (("period_start_year", start), ("period_end_year", end)):
+        if year is None:
+            add(name, _("Enter a year, e.g. 2025."))
+        elif not MIN_YEAR <= year <= MAX_YEAR:
+            add(name, _("Enter a year between %(min)d and %(max)d.", min=MIN_YEAR, max=MAX_YEAR))
+    period_ok = "period_start_year" not in errors and "period_end_year" not in errors
+    if period_ok and end < start:
+        add("period_end_year", _("The end year cannot be before the start year."))
+        period_ok = False
+    if data.expected_benefits_sek is not None and not (
+        0 <= data.expected_benefits_sek <= MAX_COST_SEK
+    ):
+        add("expected_benefits_sek", _("Enter a whole number of SEK from 0 upwards."))
+    for group in data.administrative_groups:
+        if group not in ADMINISTRATIVE_GROUPS:
+            add("administrative_groups", _("Unknown administrative group."))
+    for name in data.sections:
+        if name not in TEXT_SECTIONS:
+            add(name, _("Unknown section."))
+
+    for i, strategy in enumerate(data.strategies):
+        key = strategy.key or f"strategies-{i}"
+        if not (strategy.title or "").strip():
+            add(f"{key}-title", _("Give the strategy a title."))
+        if strategy.year is not None and not MIN_YEAR - 40 <= strategy.year <= MAX_YEAR:
+            add(f"{key}-year", _("Enter a year, e.g. 2025."))
+        if strategy.url and not strategy.url.startswith(("http://", "https://")):
+            add(f"{key}-url", _("Enter a web address starting with https://"))
+    for i, decision in enumerate(data.decisions):
+        key = decision.key or f"decisions-{i}"
+        if not (decision.body or "").strip():
+            add(f"{key}-body", _("Name the body that decided, e.g. Kommunstyrelsen."))
+
+    dimension_ids = set(db.session.scalars(select(MaturityDimension.id)))
+    seen_dimensions: set[int] = set()
+    for i, row in enumerate(data.maturity):
+        key = row.key or f"maturity-{i}"
+        if row.dimension_id not in dimension_ids or row.dimension_id in seen_dimensions:
+            add(f"{key}-current_level", _("Unknown maturity dimension."))
+            continue
+        seen_dimensions.add(row.dimension_id)
+        for name, level in (
+            ("current_level", row.current_level),
+            ("target_level", row.target_level),
+        ):
+            if level is None:
+                add(f"{key}-{name}", _("Choose both the current and the target level (1-5)."))
+            elif not 1 <= level <= 5:
+                add(f"{key}-{name}", _("A level is from 1 to 5."))
+
+    all_standard_ids = set(db.session.scalars(select(Standard.id)))
+    seen_standards: set[int] = set()
+    for i, row in enumerate(data.standards):
+        key = row.key or f"standards-{i}"
+        if row.standard_id not in all_standard_ids:
+            add(f"{key}-standard_id", _("Choose a standard from the catalogue."))
+        elif row.standard_id in seen_standards:
+            add(f"{key}-standard_id", _("This standard is already in the plan."))
+        seen_standards.add(row.standard_id)
+
+    partner_ids = set(data.partner_ids)
+    if partner_ids:
+        found = set(
+            db.session.scalars(select(Organisation.id).where(Organisation.id.in_(partner_ids)))
+        )
+        if found != partner_ids:
+            add("partner_ids", _("Unknown organisation."))
+        if org.id in partner_ids:
+            add("partner_ids", _("An organisation cannot be its own partner."))
+
+    if len(data.steps) > MAX_ROWS:
+        add("steps", _("At most %(n)d steps.", n=MAX_ROWS))
+    for i, step in enumerate(data.steps):
+        key = step.key or f"steps-{i}"
+        if not (step.title or "").strip():
+            add(f"{key}-title", _("Give the step a title."))
+        if step.start_date is None:
+            add(f"{key}-start_date", _("Enter a start date."))
+        if step.end_date is None:
+            add(f"{key}-end_date", _("Enter an end date."))
+        if step.start_date and step.end_date:
+            if step.end_date < step.start_date:
+                add(f"{key}-end_date", _("The end date cannot be before the start date."))
+            elif period_ok and (step.start_date.year < start or step.end_date.year > end):
+                add(
+                    f"{key}-end_date" if step.start_date.year >= start else f"{key}-start_date",
+                    _(
+                        "The step must lie within the plan's period %(start)d-%(end)d.",
+                        start=start,
+                        end=end,
+                    ),
+                )
+        if step.cost_sek is not None and not 0 <= step.cost_sek <= MAX_COST_SEK:
+            add(
+                f"{key}-cost_sek",
+                _(
+                    "Enter the cost as a whole number of SEK from 0 to %(max)s.",
+                    max=f"{MAX_COST_SEK:,}".replace(",", " "),
+                ),
+            )
+        if not set(step.standard_ids) <= all_standard_ids:
+            add(f"{key}-standard_ids", _("Choose standards from the catalogue."))
+    return errors
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def _apply(plan: Plan, data: PlanInput) -> None:
+    plan.title = data.title.strip()
+    plan.summary = _clean(data.summary)
+    plan.period_start_year = data.period_start_year
+    plan.period_end_year = data.period_end_year
+    for name in TEXT_SECTIONS:
+        if name in data.sections:
+            setattr(plan, name, _clean(data.sections[name]))
+    plan.expected_benefits_sek = data.expected_benefits_sek
+    plan.administrative_groups = [
+        g for g in ADMINISTRATIVE_GROUPS if g in data.administrative_groups
+    ]
+
+    plan.strategies = [
+        PlanStrategy(
+            position=i,
+            title=s.title.strip()[:300],
+            owner=_clean(s.owner, 200),
+            url=_clean(s.url, 500),
+            year=s.year,
+        )
+        for i, s in enumerate(data.strategies)
+    ]
+    plan.decisions = [
+        PlanDecision(
+            position=i,
+            body=d.body.strip()[:200],
+            decided_on=d.decided_on,
+            description=_clean(d.description),
+        )
+        for i, d in enumerate(data.decisions)
+    ]
+    existing_partners = {p.organisation_id: p for p in plan.partners}
+    plan.partners = [
+        existing_partners.get(org_id) or PlanPartner(organisation_id=org_id)
+        for org_id in dict.fromkeys(data.partner_ids)
+    ]
+    existing_maturity = {m.dimension_id: m for m in plan.maturity}
+    maturity = []
+    for row in data.maturity:
+        item = existing_maturity.get(row.dimension_id) or PlanMaturity(
+            dimension_id=row.dimension_id
+        )
+        item.current_level, item.target_level = row.current_level, row.target_level
+        maturity.append(item)
+    plan.maturity = maturity
+    existing_standards = {s.standard_id: s for s in plan.standards}
+    standards = []
+    for row in data.standards:
+        item = existing_standards.get(row.standard_id) or PlanStandard(standard_id=row.standard_id)
+        item.status, item.note = AdoptionStatus(row.status), _clean(row.note)
+        standards.append(item)
+    plan.standards = standards
+
+    catalogue = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Standard).where(
+                Standard.id.in_({sid for step in data.steps for sid in step.standard_ids})
+            )
+        )
+    }
+    existing_steps = {s.id: s for s in plan.steps}
+    ordered = sorted(
+        enumerate(data.steps),
+        key=lambda pair: (pair[1].position if pair[1].position is not None else pair[0], pair[0]),
+    )
+    steps = []
+    for position, (_i, row) in enumerate(ordered):
+        step = existing_steps.pop(row.id, None) if row.id is not None else None
+        step = step or PlanStep()
+        step.position = position
+        step.title = row.title.strip()[:300]
+        step.description = _clean(row.description)
+        step.start_date, step.end_date = row.start_date, row.end_date
+        step.cost_sek = row.cost_sek
+        step.responsible = _clean(row.responsible, 200)
+        step.status = StepStatus(row.status)
+        step.standards = [catalogue[sid] for sid in dict.fromkeys(row.standard_ids)]
+        steps.append(step)
+    plan.steps = steps
+
+
+def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
+    """Create a draft plan for an organisation (its editors and admins, and site admins)."""
+    _require_editor(actor, org)
+    errors = _validate(data, org)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    plan = Plan(organisation=org, status=PlanStatus.DRAFT, created_by=actor, is_current=False)
+    db.session.add(plan)
+    _apply(plan, data)
+    db.session.flush()
+    return plan
+
+
+def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> Plan:
+    """Change a draft plan; a published plan is first taken back to draft for a new version."""
+    _require_plan_editor(actor, plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            _("Only drafts can be edited. Start a new version (back to draft) first.")
+        )
+    errors = _validate(data, plan.organisation)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    _apply(plan, data)
+    plan.updated_at = utcnow()
+    db.session.flush()
+    return plan
+
+
+def snapshot_plan(plan: Plan) -> dict[str, Any]:
+    """The whole plan as plain JSON data, as stored in a revision."""
+    return {
+        "schema": 1,
+        "id": plan.id,
+        "organisation": {
+            "id": plan.organisation.id,
+            "slug": plan.organisation.slug,
+            "name": plan.organisation.name,
+        },
+        "title": plan.title,
+        "summary": plan.summary,
+        "period_start_year": plan.period_start_year,
+        "period_end_year": plan.period_end_year,
+        "is_example": plan.is_example,
+        **{name: getattr(plan, name) for name in TEXT_SECTIONS},
+        "expected_benefits_sek": plan.expected_benefits_sek,
+        "administrative_groups": list(plan.administrative_groups or []),
+        "strategies": [
+            {"title": s.title, "owner": s.owner, "url": s.url, "year": s.year}
+            for s in plan.strategies
+        ],
+        "decisions": [
+            {
+                "body": d.body,
+                "decided_on": d.decided_on.isoformat() if d.decided_on else None,
+                "description": d.description,
+            }
+            for d in plan.decisions
+        ],
+        "partners": [
+            {"id": p.organisation.id, "slug": p.organisation.slug, "name": p.organisation.name}
+            for p in plan.partners
+        ],
+        "maturity": [
+            {
+                "dimension_id": m.dimension_id,
+                "key": m.dimension.key,
+                "position": m.dimension.position,
+                "name_sv": m.dimension.name_sv,
+                "name_en": m.dimension.name_en,
+                "current_level": m.current_level,
+                "target_level": m.target_level,
+            }
+            for m in sorted(plan.maturity, key=lambda m: m.dimension.position)
+        ],
+        "standards": [
+            {
+                "standard_id": s.standard_id,
+                "slug": s.standard.slug,
+                "name": s.standard.name,
+                "status": AdoptionStatus(s.status).value,
+                "note": s.note,
+            }
+            for s in plan.standards
+        ],
+        "steps": [
+            {
+                "id": s.id,
+                "position": s.position,
+                "title": s.title,
+                "description": s.description,
+                "start_date": s.start_date.isoformat(),
+                "end_date": s.end_date.isoformat(),
+                "cost_sek": s.cost_sek,
+                "responsible": s.responsible,
+                "status": StepStatus(s.status).value,
+                "standards": [
+                    {"id": st.id, "slug": st.slug, "name": st.name} for st in s.standards
+                ],
+            }
+            for s in plan.steps
+        ],
+    }
+
+
+def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
+    """Publish a draft and store an immutable revision of it (verified organisations only)."""
+    _require_plan_editor(actor, plan)
+    if not plan.organisation.verified:
+        raise ValidationError(_("The organisation must be verified before it can publish."))
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only drafts can be published."))
+    db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(PlanRevision.number)).where(PlanRevision.plan_id == plan.id)
+        )
+        or 0
+    ) + 1
+    now = utcnow()
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_at = now
+    if not db.session.scalar(
+        select(Plan.id).where(
+            Plan.organisation_id == plan.organisation_id,
+            Plan.is_current.is_(True),
+            Plan.id != plan.id,
+        )
+    ):
+        plan.is_current = True
+    revision = PlanRevision(
+        plan=plan,
+        number=number,
+        published_at=now,
+        published_by=actor,
+        snapshot=snapshot_plan(plan),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def archive_plan(actor: User | None, plan: Plan) -> Plan:
+    """Archive a published plan: it stays public, marked as no longer in force."""
+    _require_plan_editor(actor, plan)
+    if plan.status != PlanStatus.PUBLISHED:
+        raise ValidationError(_("Only published plans can be archived."))
+    plan.status = PlanStatus.ARCHIVED
+    plan.is_current = False
+    db.session.flush()
+    return plan
+
+
+def reopen_plan(actor: User | None, plan: Plan) -> Plan:
+    """Take a published or archived plan back to draft, to work on a new version."""
+    _require_plan_editor(actor, plan)
+    if plan.status == PlanStatus.DRAFT:
+        raise ValidationError(_("The plan is already a draft."))
+    plan.status = PlanStatus.DRAFT
+    plan.is_current = False
+    db.session.flush()
+    return plan
+
+
+def set_current_plan(actor: User | None, plan: Plan) -> Plan:
+    """Mark a published plan as the organisation's current one (and no other)."""
+    _require_plan_editor(actor, plan)
+    if plan.status != PlanStatus.PUBLISHED:
+        raise ValidationError(_("Only a published plan can be the current plan."))
+    for other in db.session.scalars(
+        select(Plan).where(
+            Plan.organisation_id == plan.organisation_id,
+            Plan.is_current.is_(True),
+            Plan.id != plan.id,
+        )
+    ):
+        other.is_current = False
+    plan.is_current = True
+    db.session.flush()
+    return plan
+
+
+def other_plans(actor: User | None, plan: Plan) -> list[Plan]:
+    """The organisation's other plans the actor may see."""
+    return [p for p in list_organisation_plans(actor, plan.organisation) if p.id != plan.id]
+
+
+def organisation_choices(actor: User | None) -> list[Organisation]:
+    """Organisations the actor can create plans for (site admins: any organisation)."""
+    if actor is not None and actor.is_site_admin:
+        return list_partner_candidates()
+    return editable_organisations(actor)
+
+
+def find_organisation(actor: User | None, organisation_id: int | None) -> Organisation:
+    org = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if org is None:
+        raise ValidationError(
+            _("Please correct the marked fields."),
+            {"organisation_id": [_("Choose the organisation the plan belongs to.")]},
+        )
+    return org
+
+
+def may_create_any(actor: User | None) -> bool:
+    return actor is not None and (actor.is_site_admin or bool(editable_organisations(actor)))
