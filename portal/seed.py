@@ -318,6 +318,15 @@ def seed_demo_users(report: SeedReport) -> None:
 DEMO_LOADERS.extend([seed_demo_organisations, seed_demo_users])
 
 
+def _seed_demo_plans(report: SeedReport) -> None:
+    from portal.plans.demo import seed_demo_plans
+
+    seed_demo_plans(report)
+
+
+DEMO_LOADERS.append(_seed_demo_plans)
+
+
 def seed_demo(report: SeedReport | None = None) -> SeedReport:
     """Add example organisations, users and content; safe to run again."""
     report = report or SeedReport()

@@ -30,9 +30,9 @@ from portal.plans.models import (
     PlanPartner,
     PlanRevision,
     PlanStandard,
+    PlanStatus,
     PlanStep,
     PlanStrategy,
-    PlanStatus,
     StepStatus,
 )
 from portal.standards.models import Standard

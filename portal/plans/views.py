@@ -8,9 +8,9 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.errors import NotFound, ValidationError
+from portal.orgs.forms import EmptyForm
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation, list_counties
-from portal.orgs.forms import EmptyForm
 from portal.plans import services
 from portal.plans.budget import plan_budget, step_cost_by_year
 from portal.plans.diff import diff_snapshots
