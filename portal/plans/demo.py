@@ -286,7 +286,8 @@ def exempel_archived() -> PlanInput:
         summary="Exempelkommunens tidigare plan, ersatt av planen för 2024–2027.",
         maturity=_maturity({"digital_information": (1, 3), "digital_workflow": (2, 3)}),
         steps=[
-            _step("Skanna planarkivet", "2020-02-01", "2021-06-30", 900_000, status=StepStatus.DONE),
+            _step("Skanna planarkivet", "2020-02-01", "2021-06-30", 900_000,
+                  status=StepStatus.DONE),
             _step(
                 "Införa e-tjänst för bygglov",
                 "2021-01-01",

@@ -41,6 +41,7 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 # A sane upper bound for one step: ten billion SEK.
 MAX_COST_SEK = 10_000_000_000
+MAX_COST_TEXT = "10 000 000 000"
 MAX_ROWS = 200
 
 __all__ = [
@@ -440,7 +441,7 @@ def _validate(data: PlanInput, org: Organisation) -> dict[str, list[str]]:
                 f"{key}-cost_sek",
                 _(
                     "Enter the cost as a whole number of SEK from 0 to %(max)s.",
-                    max=f"{MAX_COST_SEK:,}".replace(",", " "),
+                    max=MAX_COST_TEXT,
                 ),
             )
         if not set(step.standard_ids) <= all_standard_ids:

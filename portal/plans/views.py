@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import FieldList, SelectChoice
 
@@ -143,7 +144,11 @@ def show(plan_id: int):
     actor = current_actor()
     plan = services.get_plan(actor, plan_id)
     budget, years, rows = _timeline(plan)
-    maturity = sorted(plan.maturity, key=lambda m: m.dimension.position)
+    locale = str(get_locale() or "sv")
+    maturity = [
+        {"name": m.dimension.name(locale), "current": m.current_level, "target": m.target_level}
+        for m in sorted(plan.maturity, key=lambda m: m.dimension.position)
+    ]
     return render_template(
         "plans/show.html",
         plan=plan,

@@ -1,0 +1,102 @@
+"""Factories for plan tests: plans built through the same services the pages use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.orgs.models import Organisation
+
+
+@pytest.fixture
+def make_plan(app, make_user) -> Callable[..., int]:
+    """Create a plan for an organisation (draft, published or archived); return its id."""
+    editors: dict[str, int] = {}
+
+    def make(
+        org_slug: str = "vallentuna",
+        *,
+        status: str = "published",
+        title: str = "Handlingsplan",
+        start: int = 2024,
+        end: int = 2026,
+        steps: list[tuple[str, str, str, int | None]] | None = None,
+        standards: list[str] = (),
+        maturity: dict[str, tuple[int, int]] | None = None,
+        **extra,
+    ) -> int:
+        from portal.plans import services
+        from portal.plans.models import MaturityDimension
+        from portal.standards.models import Standard
+
+        if org_slug not in editors:
+            editors[org_slug] = make_user(member_of=org_slug, role="editor")
+        with app.app_context():
+            actor = db.session.get(User, editors[org_slug])
+            org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+            std = {s.slug: s.id for s in db.session.scalars(select(Standard))}
+            dims = {d.key: d.id for d in db.session.scalars(select(MaturityDimension))}
+            data = services.PlanInput(
+                title=title,
+                period_start_year=start,
+                period_end_year=end,
+                steps=[
+                    services.StepInput(
+                        title=t,
+                        start_date=date.fromisoformat(a),
+                        end_date=date.fromisoformat(b),
+                        cost_sek=cost,
+                    )
+                    for t, a, b, cost in (steps or [])
+                ],
+                standards=[services.StandardInput(std[slug]) for slug in standards],
+                maturity=[
+                    services.MaturityInput(dims[k], cur, tgt)
+                    for k, (cur, tgt) in (maturity or {}).items()
+                ],
+                **extra,
+            )
+            plan = services.create_plan(actor, org, data)
+            if status in ("published", "archived"):
+                services.publish_plan(actor, plan)
+            if status == "archived":
+                services.archive_plan(actor, plan)
+            db.session.commit()
+            plan_id = plan.id
+            db.session.remove()
+            return plan_id
+
+    return make
+
+
+def org_id(slug: str) -> int:
+    return db.session.scalar(select(Organisation.id).where(Organisation.slug == slug))
+
+
+def plan_form(org: int | None = None, **overrides) -> dict:
+    """A complete, valid POST body for /plans/new or /plans/<id>/edit."""
+    data = {
+        "title": "Vår handlingsplan",
+        "summary": "Kort sammanfattning.",
+        "period_start_year": "2025",
+        "period_end_year": "2027",
+        "current_situation": "Nuläget.",
+        "steps-0-position": "1",
+        "steps-0-title": "Första steget",
+        "steps-0-start_date": "2025-01-01",
+        "steps-0-end_date": "2025-12-31",
+        "steps-0-cost_sek": "100 000",
+        "steps-0-status": "planned",
+        "steps-1-position": "2",
+        "steps-1-title": "",
+        "steps-1-status": "planned",
+    }
+    if org is not None:
+        data["organisation_id"] = str(org)
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

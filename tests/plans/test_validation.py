@@ -1,0 +1,125 @@
+"""Validation gives clear messages on the right fields, and nothing typed is lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.plans.models import Plan
+from tests.plans.conftest import org_id, plan_form
+
+
+@pytest.fixture
+def editor_client(app, client, login_as, make_user):
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    with app.app_context():
+        client.org_id = org_id("vallentuna")
+    return client
+
+
+def post(client, **overrides):
+    response = client.post("/plans/new", data=plan_form(org=client.org_id, **overrides))
+    return response.status_code, response.get_data(as_text=True)
+
+
+def assert_nothing_saved(app):
+    with app.app_context():
+        assert db.session.scalar(select(Plan)) is None
+
+
+def test_end_year_before_start_year(app, editor_client):
+    status, html = post(editor_client, period_start_year="2027", period_end_year="2025",
+                        **{"steps-0-cost_sek": None})  # fmt: skip
+    assert status == 422
+    assert "Slutåret kan inte vara före startåret." in html
+    assert 'value="Vår handlingsplan"' in html and "Nuläget." in html
+    assert_nothing_saved(app)
+
+
+def test_step_dates_outside_the_period(app, editor_client):
+    status, html = post(editor_client, **{"steps-0-end_date": "2029-03-01"})
+    assert status == 422
+    assert "Steget måste ligga inom planens period 2025-2027." in html
+    assert 'value="2029-03-01"' in html
+    assert_nothing_saved(app)
+
+
+def test_step_end_before_start(editor_client):
+    status, html = post(
+        editor_client, **{"steps-0-start_date": "2025-06-01", "steps-0-end_date": "2025-02-01"}
+    )
+    assert status == 422
+    assert "Slutdatumet kan inte vara före startdatumet." in html
+
+
+@pytest.mark.parametrize(
+    ("cost", "message"),
+    [
+        ("-5", "Beloppet kan inte vara negativt."),
+        ("12,50", "Ange ett helt antal kronor, t.ex. 250000 (inga decimaler)."),
+        ("mycket", "Ange ett helt antal kronor, t.ex. 250000 (inga decimaler)."),
+        ("99 000 000 000", "Ange kostnaden som ett helt antal kronor från 0 till 10 000 000 000."),
+    ],
+)
+def test_cost_must_be_a_whole_non_negative_number_of_sek(app, editor_client, cost, message):
+    status, html = post(editor_client, **{"steps-0-cost_sek": cost})
+    assert status == 422
+    assert message in html
+    assert f'value="{cost}"' in html
+    assert_nothing_saved(app)
+
+
+def test_cost_with_spaces_is_accepted(app, editor_client):
+    status, _ = post(editor_client, **{"steps-0-cost_sek": "1 250 000"})
+    assert status == 302
+    with app.app_context():
+        assert db.session.scalar(select(Plan)).steps[0].cost_sek == 1_250_000
+
+
+def test_maturity_levels_are_1_to_5_and_both_needed(app, editor_client):
+    with app.app_context():
+        from portal.plans.models import MaturityDimension
+
+        dimension = db.session.scalar(select(MaturityDimension.id))
+    status, html = post(
+        editor_client,
+        **{"maturity-0-dimension_id": str(dimension), "maturity-0-current_level": "2"},
+    )
+    assert status == 422
+    assert "Välj både nuvarande nivå och målnivå (1-5)." in html
+    status, html = post(
+        editor_client,
+        **{
+            "maturity-0-dimension_id": str(dimension),
+            "maturity-0-current_level": "7",
+            "maturity-0-target_level": "3",
+        },
+    )
+    assert status == 422
+    assert_nothing_saved(app)
+
+
+def test_step_without_title_or_dates(editor_client):
+    status, html = post(
+        editor_client,
+        **{"steps-0-title": "", "steps-0-start_date": "", "steps-0-end_date": ""},
+    )
+    assert status == 422
+    assert "Ge steget en rubrik." in html
+    assert "Ange ett startdatum." in html
+
+
+def test_errors_are_listed_at_the_top_with_links(editor_client):
+    status, html = post(editor_client, title="", **{"steps-0-end_date": "2024-01-01"})
+    assert status == 422
+    assert 'class="error-summary"' in html
+    assert 'href="#title"' in html and 'href="#steps-0-end_date"' in html
+
+
+def test_add_more_rows_keeps_everything_and_saves_nothing(app, editor_client):
+    status, html = post(editor_client, add_rows="1")
+    assert status == 200
+    assert 'value="Vår handlingsplan"' in html and 'value="100 000"' in html
+    assert 'name="steps-4-title"' in html
+    assert_nothing_saved(app)
