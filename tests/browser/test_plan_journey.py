@@ -1,0 +1,94 @@
+"""In a real browser: an editor writes, publishes and revises a plan; visitors read it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
+
+
+def fill_step(page, n: int, title: str, start: str, end: str, cost: str) -> None:
+    page.locator(f"#steps-{n}-title").fill(title)
+    page.locator(f"#steps-{n}-start_date").fill(start)
+    page.locator(f"#steps-{n}-end_date").fill(end)
+    page.locator(f"#steps-{n}-cost_sek").fill(cost)
+
+
+def test_editor_publishes_revises_and_sees_budget_change(new_page, make_user):
+    make_user("redaktor@example.com", "Rut Redaktör", member_of="vallentuna", role="editor")
+    editor = new_page()
+    log_in(editor, "redaktor@example.com", PASSWORD)
+
+    # Write a plan with three steps and two standards.
+    editor.goto("/plans/new")
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Ny handlingsplan")
+    editor.get_by_role("group", name="Grunduppgifter").get_by_label("Rubrik").fill(
+        "Digital byggprocess 2025–2026"
+    )
+    editor.get_by_label("Första år").fill("2025")
+    editor.get_by_label("Sista år").fill("2026")
+    editor.get_by_label("Nuläge").fill("Mycket sker på **papper**.")
+    fill_step(editor, 0, "Digitalisera detaljplaner", "2025-01-01", "2025-12-31", "100 000")
+    fill_step(editor, 1, "Ansluta till NGP", "2025-07-01", "2026-06-30", "200000")
+    fill_step(editor, 2, "E-tjänst för bygglov", "2026-01-01", "2026-12-31", "50000")
+    editor.locator("#standards-0-standard_id").select_option(
+        label="BFS 2020:5 – Boverkets föreskrifter om detaljplan"
+    )
+    editor.locator("#standards-0-status").select_option("in_progress")
+    editor.locator("#standards-1-standard_id").select_option(index=6)
+    editor.get_by_role("button", name="Spara utkast").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Digital byggprocess 2025–2026")
+    expect(editor.get_by_text("Utkast", exact=True).first).to_be_visible()
+    expect(editor.get_by_text("350 000 kr").first).to_be_visible()
+    expect(editor.locator("#standards tbody tr")).to_have_count(2)
+    plan_url = editor.url
+
+    # Publish it.
+    editor.get_by_role("button", name="Publicera").click()
+    expect(editor.locator(".flash-success")).to_contain_text("Planen är publicerad.")
+
+    # Start a new version, make a step dearer and publish again.
+    editor.get_by_role("button", name="Ny version (tillbaka till utkast)").click()
+    editor.get_by_role("link", name="Redigera").click()
+    expect(editor.locator("#steps-1-cost_sek")).to_have_value("200000")
+    editor.locator("#steps-1-cost_sek").fill("300 000")
+    editor.get_by_role("button", name="Spara utkast").click()
+    expect(editor.get_by_text("450 000 kr").first).to_be_visible()
+    editor.get_by_role("button", name="Publicera").click()
+    expect(editor.locator(".flash-success")).to_be_visible()
+
+    # The history diff shows the budget change.
+    editor.get_by_role("link", name=re.compile("Historik")).click()
+    editor.get_by_role("link", name="Ändringar sedan version 1").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text(
+        "Ändringar från version 1 till version 2"
+    )
+    expect(editor.locator("del", has_text="350 000 kr")).to_be_visible()
+    expect(editor.locator("ins", has_text="450 000 kr")).to_be_visible()
+    expect(editor.locator("ins", has_text="300 000 kr")).to_be_visible()
+
+    # A second plan stays a draft.
+    editor.goto("/plans/new")
+    editor.get_by_role("group", name="Grunduppgifter").get_by_label("Rubrik").fill("Hemligt utkast")
+    editor.get_by_label("Första år").fill("2027")
+    editor.get_by_label("Sista år").fill("2028")
+    editor.get_by_role("button", name="Spara utkast").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Hemligt utkast")
+    draft_url = editor.url
+
+    # An anonymous visitor reads the published plan but gets 404 for the draft.
+    visitor = new_page()
+    response = visitor.goto(plan_url)
+    assert response.status == 200
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Digital byggprocess 2025–2026")
+    expect(visitor.locator("#current_situation strong")).to_have_text("papper")
+    expect(visitor.get_by_role("img", name="Självskattning av mognad")).to_have_count(0)
+    response = visitor.goto(draft_url)
+    assert response.status == 404
+    visitor.goto("/plans")
+    expect(visitor.get_by_role("link", name="Digital byggprocess 2025–2026")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Hemligt utkast")).to_have_count(0)
+    assert editor.js_errors == [] and visitor.js_errors == []
