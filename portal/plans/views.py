@@ -13,7 +13,7 @@ from portal.orgs.forms import EmptyForm
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation, list_counties
 from portal.plans import services
-from portal.plans.budget import plan_budget, step_cost_by_year
+from portal.plans.budget import budget_from_snapshot, plan_budget, step_cost_by_year
 from portal.plans.diff import diff_snapshots
 from portal.plans.forms import (
     ADOPTION_LABELS,
@@ -180,8 +180,6 @@ def revision(plan_id: int, number: int):
     actor = current_actor()
     plan = services.get_plan(actor, plan_id, full=False)
     rev = services.get_revision(actor, plan, number)
-    from portal.plans.budget import budget_from_snapshot
-
     return render_template(
         "plans/revision.html",
         plan=plan,

@@ -170,3 +170,39 @@ def test_editor_journey_through_the_pages(app, client, login_as, make_user):
     html = client.get(f"/plans/{plan_id}/history/compare?a=1&b=2").get_data(as_text=True)
     assert "<del>100 000 kr</del> → <ins>250 000 kr</ins>" in html
     assert "Tillagda" not in html  # the step was changed, not replaced
+
+
+def test_steps_can_be_reordered_and_removed_in_the_form(app, client, login_as, make_user):
+    from tests.plans.conftest import org_id, plan_form
+
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    with app.app_context():
+        vallentuna = org_id("vallentuna")
+    second = {
+        "steps-1-position": "2",
+        "steps-1-title": "Andra steget",
+        "steps-1-start_date": "2026-01-01",
+        "steps-1-end_date": "2026-06-30",
+        "steps-2-position": "3",
+        "steps-2-title": "Tredje steget",
+        "steps-2-start_date": "2026-01-01",
+        "steps-2-end_date": "2026-06-30",
+    }
+    response = client.post("/plans/new", data=plan_form(org=vallentuna, **second))
+    plan_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        ids = [s.id for s in db.session.get(Plan, plan_id).steps]
+    changes = {
+        "steps-0-id": str(ids[0]),
+        "steps-0-position": "3",
+        "steps-1-id": str(ids[1]),
+        "steps-1-position": "1",
+        "steps-2-id": str(ids[2]),
+        "steps-2-remove": "y",
+    }
+    response = client.post(f"/plans/{plan_id}/edit", data=plan_form(**{**second, **changes}))
+    assert response.status_code == 302
+    with app.app_context():
+        steps = db.session.get(Plan, plan_id).steps
+        assert [s.title for s in steps] == ["Andra steget", "Första steget"]
+        assert [s.id for s in steps] == [ids[1], ids[0]]
