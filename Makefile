@@ -31,7 +31,7 @@ translations: $(STAMP)
 
 extract-messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --ignore-obsolete
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --ignore-obsolete
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -72,3 +72,5 @@ def test_seed_demo_prints_how_to_log_in(runner, client):
     )
     assert response.status_code == 302
     assert "Exempelkommunen" in client.get("/organizations?q=exempel").get_data(as_text=True)
+    # Fictional demo municipalities are not counted among Sweden's 290.
+    assert "<strong>290</strong>" in client.get("/").get_data(as_text=True)

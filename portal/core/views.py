@@ -18,7 +18,9 @@ def home():
     """Show the home page with what the portal holds."""
     counts = dict(
         db.session.execute(
-            select(Organisation.kind, func.count()).group_by(Organisation.kind)
+            select(Organisation.kind, func.count())
+            .where(Organisation.is_example.is_(False))
+            .group_by(Organisation.kind)
         ).all()
     )
     return render_template("core/home.html", counts=counts, kinds=OrganisationKind)

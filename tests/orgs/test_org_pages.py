@@ -79,3 +79,15 @@ def test_profile_page_issues_a_bounded_number_of_queries(
     with count_queries() as log:
         assert client.get("/organizations/gotland").status_code == 200
     assert log.count <= 5, log.statements
+
+
+def test_site_admin_lists_organisations_waiting_for_verification(client, make_user, login_as):
+    applicant = make_user()
+    login_as(applicant)
+    client.post("/organizations/new", data={"name": "Väntande AB", "kind": "supplier"})
+    client.post("/auth/logout")
+    # Others do not get the filter: it is ignored for them.
+    assert len(names_on(client.get("/organizations?verified=no").get_data(as_text=True))) == 20
+    login_as(make_user(site_admin=True))
+    html = client.get("/organizations?verified=no").get_data(as_text=True)
+    assert names_on(html) == ["Väntande AB"]
