@@ -153,7 +153,7 @@ def _require_plan_editor(actor: User | None, plan: Plan) -> None:
 
 
 def editable_organisations(actor: User | None) -> list[Organisation]:
-    """Organisations for which the actor may write plans (all, for site admins: use ?org=)."""
+    """Organisations where the actor is an editor or admin (and so may write plans)."""
     return sorted(member_organisations(actor, Role.EDITOR), key=lambda o: o.name)
 
 
