@@ -449,6 +449,11 @@ def _validate(data: PlanInput, org: Organisation) -> dict[str, list[str]]:
     return errors
 
 
+def check_plan_input(data: PlanInput, org: Organisation) -> dict[str, list[str]]:
+    """Return the field errors `create_plan`/`update_plan` would raise (changes nothing)."""
+    return _validate(data, org)
+
+
 # --- changing --------------------------------------------------------------------------------
 
 

@@ -303,6 +303,12 @@ def _input_from(form: PlanForm) -> services.PlanInput:
     def text(value) -> str:
         return (value or "").strip()
 
+    def step_status(value) -> StepStatus:
+        return StepStatus(value) if value in set(StepStatus) else StepStatus.PLANNED
+
+    def adoption(value) -> AdoptionStatus:
+        return AdoptionStatus(value) if value in set(AdoptionStatus) else AdoptionStatus.NOT_STARTED
+
     return services.PlanInput(
         title=text(form.title.data),
         summary=form.summary.data,
@@ -348,7 +354,7 @@ def _input_from(form: PlanForm) -> services.PlanInput:
         standards=[
             services.StandardInput(
                 standard_id=e.form.standard_id.data,
-                status=AdoptionStatus(e.form.status.data),
+                status=adoption(e.form.status.data),
                 note=e.form.note.data,
                 key=e.name,
             )
@@ -365,7 +371,7 @@ def _input_from(form: PlanForm) -> services.PlanInput:
                 end_date=e.form.end_date.data,
                 cost_sek=e.form.cost_sek.data,
                 responsible=e.form.responsible.data,
-                status=StepStatus(e.form.status.data),
+                status=step_status(e.form.status.data),
                 standard_ids=list(e.form.standard_ids.data or []),
                 key=e.name,
             )
@@ -397,6 +403,19 @@ def _apply_errors(form: PlanForm, error: ValidationError) -> None:
             form.form_errors.extend(messages)
     if not error.errors and error.message:
         form.form_errors.append(error.message)
+
+
+def _add_rule_errors(form: PlanForm, org: Organisation | None) -> None:
+    """After a form-level error, also show the plan rules' messages on fields without one,
+    so that every problem is reported at once."""
+    if org is None:
+        return
+    errors = services.check_plan_input(_input_from(form), org)
+    fields = _all_fields(form)
+    for name, messages in errors.items():
+        target = fields.get(name)
+        if target is not None and not target.errors:
+            target.errors = list(messages)
 
 
 def _error_list(form: PlanForm) -> list[tuple[str, str, str]]:
@@ -476,6 +495,9 @@ def new():
             else:
                 flash(_("The draft is saved. Publish it when it is ready."), "success")
                 return redirect(url_for("plans.show", plan_id=plan.id))
+        else:
+            chosen = next((o for o in organisations if o.id == form.organisation_id.data), None)
+            _add_rule_errors(form, chosen)
         return _render_form(form, None, dimensions, 422)
     _set_choices(form, standards, partners)
     return _render_form(form, None, dimensions, 200)
@@ -522,6 +544,8 @@ def edit(plan_id: int):
             else:
                 flash(_("The draft is saved."), "success")
                 return redirect(url_for("plans.show", plan_id=plan.id))
+        else:
+            _add_rule_errors(form, plan.organisation)
         return _render_form(form, plan, dimensions, 422)
     return _render_form(form, plan, dimensions, 200)
 

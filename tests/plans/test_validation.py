@@ -123,3 +123,22 @@ def test_add_more_rows_keeps_everything_and_saves_nothing(app, editor_client):
     assert 'value="Vår handlingsplan"' in html and 'value="100 000"' in html
     assert 'name="steps-4-title"' in html
     assert_nothing_saved(app)
+
+
+def test_all_problems_are_reported_at_once(editor_client):
+    status, html = post(
+        editor_client,
+        title="",
+        period_start_year="2027",
+        period_end_year="2025",
+        **{"steps-0-cost_sek": "12,5"},
+    )
+    assert status == 422
+    assert "Ange ett helt antal kronor, t.ex. 250000 (inga decimaler)." in html
+    assert "Ge planen en rubrik." in html
+    assert "Slutåret kan inte vara före startåret." in html
+
+
+def test_unknown_status_values_are_refused_not_crashing(editor_client):
+    status, html = post(editor_client, **{"steps-0-status": "bogus", "steps-0-cost_sek": "x"})
+    assert status == 422

@@ -126,3 +126,24 @@ def test_draft_cannot_be_current(app, make_plan, make_user):
     draft = make_plan(status="draft")
     with app.app_context(), pytest.raises(ValidationError):
         services.set_current_plan(_actor(editor), db.session.get(Plan, draft))
+
+
+def test_publish_button_of_unverified_organisation_explains_why(app, client, login_as, make_user):
+    from portal.orgs.models import OrganisationKind
+    from portal.orgs.services import register_organisation
+
+    admin = make_user()
+    with app.app_context():
+        org = register_organisation(_actor(admin), name="Ny AB", kind=OrganisationKind.SUPPLIER)
+        plan = services.create_plan(_actor(admin), org, services.PlanInput("Plan", 2025, 2026))
+        db.session.commit()
+        plan_id = plan.id
+    login_as(admin)
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Organisationen är inte verifierad ännu och kan inte publicera." in page
+    response = client.post(f"/plans/{plan_id}/publish", follow_redirects=True)
+    assert "Organisationen måste vara verifierad innan den kan publicera." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).status == PlanStatus.DRAFT
