@@ -72,6 +72,7 @@ def _check_configuration(app: Flask) -> None:
 def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
+    import portal.exchange.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
     import portal.standards.models  # noqa: F401
