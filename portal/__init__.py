@@ -81,11 +81,16 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
+    from portal.exchange.views import experiences_bp, needs_bp
     from portal.orgs.views import bp as orgs_bp
+    from portal.standards.views import bp as standards_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(standards_bp)
+    app.register_blueprint(experiences_bp)
+    app.register_blueprint(needs_bp)
 
 
 def _register_cli(app: Flask) -> None:
