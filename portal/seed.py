@@ -318,6 +318,15 @@ def seed_demo_users(report: SeedReport) -> None:
 DEMO_LOADERS.extend([seed_demo_organisations, seed_demo_users])
 
 
+def _seed_exchange_demo(report: SeedReport) -> None:
+    from portal.exchange.demo import seed_exchange_demo
+
+    seed_exchange_demo(report)
+
+
+DEMO_LOADERS.append(_seed_exchange_demo)
+
+
 def seed_demo(report: SeedReport | None = None) -> SeedReport:
     """Add example organisations, users and content; safe to run again."""
     report = report or SeedReport()
