@@ -1,7 +1,7 @@
 """Example experiences, needs, backings and supplier answers for `seed --demo`.
 
-Everything here is written for fictional organisations (Exempelkommunen, Provkommunen,
-Övningskommunen, Demo Systemleverantör AB, Exempel GIS AB): no statement is put in the mouth
+Everything here is written for the fictional organisations of the demo (Exempelkommunen,
+Provkommunen, Demo Systemleverantör AB, Exempel GIS AB): no statement is put in the mouth
 of a real municipality or company. The experiences retell the lessons learned that the DigSam
 handbook (Smart Built Environment) reports. Running the loader again adds nothing twice.
 """
@@ -23,17 +23,9 @@ from portal.exchange.models import (
     SupportStatus,
 )
 from portal.extensions import db
-from portal.orgs.models import Organisation, OrganisationKind
-from portal.seed import SeedReport, _upsert
+from portal.orgs.models import Organisation
+from portal.seed import SeedReport
 from portal.standards.models import Standard
-
-EXTRA_ORGANISATION = {
-    "slug": "ovningskommunen",
-    "name": "Övningskommunen",
-    "kind": OrganisationKind.MUNICIPALITY,
-    "county_code": "07",
-    "description": "En påhittad kommun med exempeldata.",
-}
 
 DIGSAM = "Lärdomen tas också upp i DigSam-handboken från Smart Built Environment."
 
@@ -131,8 +123,6 @@ COMMENTS = [
     ),
 ]
 
-# (owner, author, title, standard, area, desired_by, description, backers, answers, status)
-# answers: (supplier slug, author, product, status, available_from, body, accepted, earlier)
 NEEDS = [
     {
         "org": "exempelkommunen",
@@ -146,7 +136,7 @@ NEEDS = [
             "planverktyget i det format som den nationella specifikationen för detaljplan "
             "anger, utan manuell efterbearbetning."
         ),
-        "backers": ["provkommunen", "ovningskommunen"],
+        "backers": ["provkommunen"],
         "answers": [
             {
                 "org": "demo-systemleverantor-ab",
@@ -207,7 +197,7 @@ NEEDS = [
             "När ett bygglov beviljas vill vi att byggnadens uppgifter registreras enligt "
             "specifikationen direkt i ärendehanteringen, med ändamål ur Ändamålskatalogen."
         ),
-        "backers": ["provkommunen", "ovningskommunen"],
+        "backers": ["provkommunen"],
         "answers": [
             {
                 "org": "exempel-gis-ab",
@@ -238,7 +228,7 @@ NEEDS = [
             "Sökande ska kunna välja fastighetens belägenhetsadress i e-tjänsten i stället "
             "för att skriva den fritt."
         ),
-        "backers": ["ovningskommunen"],
+        "backers": ["exempelkommunen", "exempel-gis-ab"],
         "answers": [],
     },
     {
@@ -332,7 +322,8 @@ def _seed_need(spec: dict, report: SeedReport) -> None:
     for slug in spec["backers"]:
         backer = _org(slug)
         if backer is not None:
-            # Direct, not through the service: Övningskommunen has no demo user to act.
+            # Direct, not through the service: the demo users are admins, but the loader
+            # should not depend on who may act for which organisation.
             db.session.add(NeedBacking(need=need, organisation=backer))
             report.count("demo backings", True)
     db.session.flush()
@@ -373,14 +364,6 @@ def _seed_need(spec: dict, report: SeedReport) -> None:
 
 def seed_exchange_demo(report: SeedReport) -> None:
     """Add example experiences, comments, needs, backings and answers (idempotent)."""
-    obj = _org(EXTRA_ORGANISATION["slug"])
-    _, changed = _upsert(
-        obj, Organisation, {**EXTRA_ORGANISATION, "verified": True, "is_example": True}
-    )
-    if changed:
-        report.count("demo organisations", obj is None)
-    db.session.flush()
-
     for spec in EXPERIENCES:
         _seed_experience(spec, True, report)
     _seed_experience(DRAFT, False, report)

@@ -81,9 +81,7 @@ class CommentForm(FlaskForm):
 class NeedForm(FlaskForm):
     organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(
-        _l("Description"), validators=[DataRequired(), Length(max=20000)]
-    )
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=20000)])
     standard_id = SelectField(
         _l("Standard or national solution"), choices=[], validators=[Optional()]
     )

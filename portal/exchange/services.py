@@ -508,9 +508,7 @@ def list_needs_for_suppliers(
 
 def needs_about_standard(standard: Standard, *, active: bool, limit: int = 20) -> list:
     stmt = _need_query(NeedFilter(standard=standard.slug, sort="backed"))
-    wanted = (
-        [NeedStatus.OPEN, NeedStatus.ANSWERED] if active else [NeedStatus.RESOLVED]
-    )
+    wanted = [NeedStatus.OPEN, NeedStatus.ANSWERED] if active else [NeedStatus.RESOLVED]
     stmt = stmt.where(AdaptationNeed.status.in_(wanted)).limit(limit)
     return list(db.session.scalars(stmt))
 

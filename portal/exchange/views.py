@@ -251,8 +251,8 @@ def remove_comment(experience_id: int, comment_id: int):
 # --- needs -----------------------------------------------------------------------------------
 
 
-@needs_bp.get("")
-def index():
+@needs_bp.get("", endpoint="index")
+def need_index():
     """List adaptation needs with filters, sorted by backing or date."""
     counties = list_counties()
     standards = all_standards()
@@ -324,9 +324,9 @@ def _need_values(form) -> dict:
     }
 
 
-@needs_bp.route("/new", methods=["GET", "POST"])
+@needs_bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @login_required
-def new():
+def need_new():
     """Post an adaptation need on behalf of a municipality or authority."""
     form = _need_form(NeedForm)
     if request.method == "GET" and request.args.get("standard"):
@@ -351,6 +351,8 @@ def _render_need(need, *, answer_form=None, status: int = 200):
     backing_form = BackingForm()
     backing_form.organisation_id.choices = _org_choices(backing_orgs)
     answer_orgs = services.answering_organisations(actor, need)
+    # A refused answer is shown again with its errors, even to someone who may not answer.
+    show_answer_form = bool(answer_orgs) and need.status.is_active or answer_form is not None
     if answer_form is None:
         answer_form = AnswerForm()
     answer_form.organisation_id.choices = _org_choices(answer_orgs)
@@ -362,7 +364,7 @@ def _render_need(need, *, answer_form=None, status: int = 200):
         can_manage=services.can_manage_need(actor, need),
         is_site_admin=bool(actor and actor.is_site_admin),
         backing_form=backing_form if backing_orgs and need.status.is_active else None,
-        answer_form=answer_form if answer_orgs and need.status.is_active else None,
+        answer_form=answer_form if show_answer_form else None,
         my_org_ids=my_org_ids,
         supplier_ids=supplier_ids,
         action_form=EmptyForm(),
@@ -370,15 +372,15 @@ def _render_need(need, *, answer_form=None, status: int = 200):
     ), status
 
 
-@needs_bp.get("/<int:need_id>")
-def show(need_id: int):
+@needs_bp.get("/<int:need_id>", endpoint="show")
+def need_show(need_id: int):
     """Show a need, who backs it and the supplier answers with their history."""
     return _render_need(services.get_need(need_id))
 
 
-@needs_bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@needs_bp.route("/<int:need_id>/edit", methods=["GET", "POST"], endpoint="edit")
 @login_required
-def edit(need_id: int):
+def need_edit(need_id: int):
     """Edit a need (editors of the owning organisation)."""
     actor = current_actor()
     need = services.get_need(need_id)
@@ -414,8 +416,10 @@ def change_status(need_id: int):
         except ValidationError as error:
             flash(error.message, "error")
         else:
-            flash(_("The status is now: %(status)s.", status=NEED_STATUS_LABELS[need.status]),
-                  "success")
+            flash(
+                _("The status is now: %(status)s.", status=NEED_STATUS_LABELS[need.status]),
+                "success",
+            )
     return redirect(url_for("needs.show", need_id=need.id))
 
 
