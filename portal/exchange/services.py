@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -92,8 +92,6 @@ def _tags_for(names: list[str]) -> list[Tag]:
 
 def popular_tags(limit: int = 30) -> list[Tag]:
     """Tags used on published experiences, most used first."""
-    from sqlalchemy import func
-
     return list(
         db.session.scalars(
             select(Tag)
@@ -513,22 +511,35 @@ def needs_about_standard(standard: Standard, *, active: bool, limit: int = 20) -
     return list(db.session.scalars(stmt))
 
 
-def supplier_support_for_standard(standard: Standard, limit: int = 50) -> list[SupplierAnswer]:
-    """Supplier answers to needs about the standard: who says what about support."""
-    return list(
-        db.session.scalars(
-            select(SupplierAnswer)
-            .join(AdaptationNeed, AdaptationNeed.id == SupplierAnswer.need_id)
-            .join(Organisation, Organisation.id == SupplierAnswer.organisation_id)
-            .where(AdaptationNeed.standard_id == standard.id)
-            .order_by(Organisation.name, SupplierAnswer.product, SupplierAnswer.id)
-            .options(
-                selectinload(SupplierAnswer.organisation),
-                selectinload(SupplierAnswer.need),
-            )
-            .limit(limit)
+@dataclass(frozen=True)
+class SupplierSupport:
+    """What one supplier says about one product's support for a standard, over its answers."""
+
+    organisation: Organisation
+    product: str
+    support_status: SupportStatus
+    available_from: date | None
+    needs: int
+
+
+def supplier_support_for_standard(standard: Standard, limit: int = 100) -> list[SupplierSupport]:
+    """Summarise supplier answers to needs about the standard, per supplier and product."""
+    rows = db.session.execute(
+        select(
+            Organisation,
+            SupplierAnswer.product,
+            SupplierAnswer.support_status,
+            func.min(SupplierAnswer.available_from),
+            func.count(SupplierAnswer.id),
         )
+        .join(SupplierAnswer, SupplierAnswer.organisation_id == Organisation.id)
+        .join(AdaptationNeed, AdaptationNeed.id == SupplierAnswer.need_id)
+        .where(AdaptationNeed.standard_id == standard.id)
+        .group_by(Organisation.id, SupplierAnswer.product, SupplierAnswer.support_status)
+        .order_by(Organisation.name, SupplierAnswer.product, SupplierAnswer.support_status)
+        .limit(limit)
     )
+    return [SupplierSupport(*row) for row in rows]
 
 
 def _validate_need(
