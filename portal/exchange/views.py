@@ -164,10 +164,16 @@ def edit(experience_id: int):
     experience = services.get_experience(actor, experience_id)
     if not services.can_edit_experience(actor, experience):
         raise NotAuthorized(_("You do not have permission to do this."))
-    form = _experience_form(ExperienceEditForm, obj=experience)
-    if request.method == "GET":
-        form.tags.data = ", ".join(t.name for t in experience.tags)
-        form.standard_ids.data = [s.id for s in experience.standards]
+    # Plain data, not obj=: the tags are Tag rows on the model but one text in the form.
+    form = _experience_form(
+        ExperienceEditForm,
+        data={
+            "title": experience.title,
+            "body": experience.body,
+            "tags": ", ".join(t.name for t in experience.tags),
+            "standard_ids": [s.id for s in experience.standards],
+        },
+    )
     if form.validate_on_submit():
         try:
             services.update_experience(

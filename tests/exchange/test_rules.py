@@ -438,3 +438,17 @@ def test_organisation_page_lists_its_experiences_and_needs(client, make_experien
     html = client.get("/organizations/vallentuna").get_data(as_text=True)
     assert "Vallentunas lärdom" in html and "Vallentunas behov" in html
     assert "Gotlands behov" not in html
+
+
+def test_editing_an_experience_keeps_and_changes_its_tags(app, client, login_as, make_user, make_experience):
+    experience_id = make_experience(tags=["geodata", "ngp"], standards=["citygml"])
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    form = client.get(f"/experiences/{experience_id}/edit").get_data(as_text=True)
+    assert 'value="geodata, ngp"' in form
+    client.post(
+        f"/experiences/{experience_id}/edit",
+        data={"title": "T", "body": "B", "tags": "ngp, Arkiv"},
+    )
+    html = client.get("/experiences?tag=arkiv").get_data(as_text=True)
+    assert "<h3><a" in html and ">T</a>" in html
+    assert "CityGML" not in client.get(f"/experiences/{experience_id}").get_data(as_text=True)
