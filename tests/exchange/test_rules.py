@@ -440,7 +440,9 @@ def test_organisation_page_lists_its_experiences_and_needs(client, make_experien
     assert "Gotlands behov" not in html
 
 
-def test_editing_an_experience_keeps_and_changes_its_tags(app, client, login_as, make_user, make_experience):
+def test_editing_an_experience_keeps_and_changes_its_tags(
+    app, client, login_as, make_user, make_experience
+):
     experience_id = make_experience(tags=["geodata", "ngp"], standards=["citygml"])
     login_as(make_user(member_of="vallentuna", role="editor"))
     form = client.get(f"/experiences/{experience_id}/edit").get_data(as_text=True)
