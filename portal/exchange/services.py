@@ -831,7 +831,8 @@ def set_answer_accepted(
 
 
 def organisation_summary(org: Organisation, limit: int = 10) -> dict[str, list]:
-    """The latest published experiences and needs of an organisation, for its profile page.
+    """The latest published experiences, and needs (or a supplier's answers), of an
+    organisation, for its profile page.
 
     Kept to one query each (plus one for tags and one for standards when there are items):
     the organisation itself is already loaded, so the items find it in the session."""
@@ -847,16 +848,29 @@ def organisation_summary(org: Organisation, limit: int = 10) -> dict[str, list]:
             .options(selectinload(Experience.tags))
         )
     )
-    needs = list(
-        db.session.scalars(
-            select(AdaptationNeed)
-            .where(AdaptationNeed.organisation_id == org.id)
-            .order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
-            .limit(limit)
-            .options(selectinload(AdaptationNeed.standard))
+    needs: list[AdaptationNeed] = []
+    answers: list[SupplierAnswer] = []
+    if org.kind in NEED_OWNER_KINDS:
+        needs = list(
+            db.session.scalars(
+                select(AdaptationNeed)
+                .where(AdaptationNeed.organisation_id == org.id)
+                .order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+                .limit(limit)
+                .options(selectinload(AdaptationNeed.standard))
+            )
         )
-    )
-    return {"experiences": experiences, "needs": needs}
+    elif org.kind == OrganisationKind.SUPPLIER:
+        answers = list(
+            db.session.scalars(
+                select(SupplierAnswer)
+                .where(SupplierAnswer.organisation_id == org.id)
+                .order_by(SupplierAnswer.updated_at.desc(), SupplierAnswer.id.desc())
+                .limit(limit)
+                .options(selectinload(SupplierAnswer.need))
+            )
+        )
+    return {"experiences": experiences, "needs": needs, "answers": answers}
 
 
 def get_organisation_by_id(organisation_id: int | None) -> Organisation:

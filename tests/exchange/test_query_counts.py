@@ -121,6 +121,7 @@ def populate(app, size: int, viewer_id: int) -> dict[str, int]:
             "experience": experiences[0].id,
             "need": needs[0].id,
             "org": owner.slug,
+            "supplier": suppliers[0].slug,
         }
 
 
@@ -136,6 +137,7 @@ PAGES = [
     "/standards",
     "/standards/citygml",
     "/organizations/{org}",
+    "/organizations/{supplier}",
 ]
 
 

@@ -454,3 +454,20 @@ def test_editing_an_experience_keeps_and_changes_its_tags(
     html = client.get("/experiences?tag=arkiv").get_data(as_text=True)
     assert "<h3><a" in html and ">T</a>" in html
     assert "CityGML" not in client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+
+
+def test_supplier_page_lists_its_answers(app, client, make_user, make_need, make_supplier):
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    slug = make_supplier()
+    need_id = make_need(title="Behov med svar")
+    member = make_user(member_of=slug)
+    with app.app_context():
+        services.answer_need(
+            user(member), db.session.get(AdaptationNeed, need_id), org(slug),
+            product="Matris Plan", support_status=SupportStatus.PLANNED,
+        )  # fmt: skip
+        db.session.commit()
+    text = _text(client.get(f"/organizations/{slug}").get_data(as_text=True))
+    assert "Behov med svar Matris Plan Planerat" in text
