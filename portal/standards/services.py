@@ -95,7 +95,6 @@ def _validate(
     owner_id: int | None,
     owner_name: str | None,
     url: str | None,
-    slug_for: Standard | None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip():
@@ -129,9 +128,7 @@ def create_standard(
         raise NotAuthorized(_("Log in first."))
     if not can_create_standard(actor):
         raise NotAuthorized(_("You do not have permission to do this."))
-    errors = _validate(
-        actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url, slug_for=None
-    )
+    errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
     base = slugify(name, max_length=100, word_boundary=True) or "standard"
     slug, n = base, 2
     while slug in RESERVED_SLUGS or db.session.scalar(
@@ -189,7 +186,6 @@ def update_standard(
             owner_id=owner_id,
             owner_name=owner_name,
             url=url,
-            slug_for=standard,
         )
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
