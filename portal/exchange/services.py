@@ -307,11 +307,15 @@ def unpublish_experience(actor: User | None, experience: Experience) -> Experien
 
 
 def can_remove_comment(actor: User | None, comment: ExperienceComment) -> bool:
-    """The comment's author, the experience's organisation admins and site admins."""
+    """The comment's author, the experience's author, its organisation's admins and site
+    admins."""
     if actor is None:
         return False
-    return comment.author_id == actor.id or has_role(
-        actor, comment.experience.organisation, Role.ADMIN
+    experience = comment.experience
+    return (
+        comment.author_id == actor.id
+        or (experience.author_id == actor.id and is_member(actor, experience.organisation))
+        or has_role(actor, experience.organisation, Role.ADMIN)
     )
 
 
@@ -342,7 +346,8 @@ def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
 
 
 def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:
-    """Hide a comment's text (its author, organisation admins, site admins)."""
+    """Hide a comment's text (its author, the experience's author, organisation admins, site
+    admins)."""
     actor = _require_login(actor)
     if not can_remove_comment(actor, comment):
         raise _forbidden()

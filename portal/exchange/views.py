@@ -144,7 +144,13 @@ def _render_experience(experience, comment_form=None, status: int = 200):
         "exchange/experiences/show.html",
         experience=experience,
         can_edit=services.can_edit_experience(actor, experience),
-        is_org_admin=services.has_role(actor, experience.organisation, services.Role.ADMIN),
+        # The experience's author and the organisation's admins remove any comment on it.
+        moderates=services.has_role(actor, experience.organisation, services.Role.ADMIN)
+        or bool(
+            actor
+            and experience.author_id == actor.id
+            and services.is_member(actor, experience.organisation)
+        ),
         comment_form=comment_form or CommentForm(),
         action_form=EmptyForm(),
     ), status

@@ -471,3 +471,22 @@ def test_supplier_page_lists_its_answers(app, client, make_user, make_need, make
         db.session.commit()
     text = _text(client.get(f"/organizations/{slug}").get_data(as_text=True))
     assert "Behov med svar Matris Plan Planerat" in text
+
+
+def test_experience_author_can_remove_comments_on_it(
+    app, client, login_as, make_user, make_experience
+):
+    from portal.exchange.models import ExperienceComment
+
+    author = make_user(member_of="vallentuna", role="member")
+    experience_id = make_experience(author_id=author)
+    login_as(make_user(member_of="skr"))
+    client.post(f"/experiences/{experience_id}/comments", data={"body": "Reklam för något"})
+    with app.app_context():
+        comment_id = db.session.scalar(select(ExperienceComment.id))
+    login_as(author)
+    page = client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+    assert "Ta bort kommentaren" in page
+    client.post(f"/experiences/{experience_id}/comments/{comment_id}/remove")
+    with app.app_context():
+        assert db.session.get(ExperienceComment, comment_id).removed
