@@ -72,6 +72,7 @@ def _check_configuration(app: Flask) -> None:
 def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
+    import portal.exchange.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
     import portal.standards.models  # noqa: F401
@@ -80,13 +81,18 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
+    from portal.exchange.views import experiences_bp, needs_bp
     from portal.orgs.views import bp as orgs_bp
     from portal.plans.views import bp as plans_bp
+    from portal.standards.views import bp as standards_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(standards_bp)
+    app.register_blueprint(experiences_bp)
+    app.register_blueprint(needs_bp)
 
 
 def _register_cli(app: Flask) -> None:

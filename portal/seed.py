@@ -327,6 +327,15 @@ def _seed_demo_plans(report: SeedReport) -> None:
 DEMO_LOADERS.append(_seed_demo_plans)
 
 
+def _seed_exchange_demo(report: SeedReport) -> None:
+    from portal.exchange.demo import seed_exchange_demo
+
+    seed_exchange_demo(report)
+
+
+DEMO_LOADERS.append(_seed_exchange_demo)
+
+
 def seed_demo(report: SeedReport | None = None) -> SeedReport:
     """Add example organisations, users and content; safe to run again."""
     report = report or SeedReport()

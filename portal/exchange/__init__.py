@@ -1,0 +1,1 @@
+"""Experiences, adaptation needs, backing and supplier answers."""

@@ -1,0 +1,111 @@
+"""HTML forms for experiences, comments, needs, backings and supplier answers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.exchange.models import NeedStatus, ProductArea, SupportStatus
+
+PRODUCT_AREA_LABELS = {
+    ProductArea.CASE_HANDLING: _l("Case handling"),
+    ProductArea.GIS: _l("GIS and maps"),
+    ProductArea.E_SERVICES: _l("E-services"),
+    ProductArea.ARCHIVE: _l("Archive"),
+    ProductArea.DETAILED_PLAN: _l("Detailed plans"),
+    ProductArea.BIM_3D: _l("3D and BIM"),
+    ProductArea.OTHER: _l("Other"),
+}
+SUPPORT_STATUS_LABELS = {
+    SupportStatus.SUPPORTED: _l("Supported"),
+    SupportStatus.PLANNED: _l("Planned"),
+    SupportStatus.UNDER_CONSIDERATION: _l("Under consideration"),
+    SupportStatus.NOT_PLANNED: _l("Not planned"),
+}
+NEED_STATUS_LABELS = {
+    NeedStatus.OPEN: _l("Open"),
+    NeedStatus.ANSWERED: _l("Answered"),
+    NeedStatus.RESOLVED: _l("Resolved"),
+    NeedStatus.CLOSED: _l("Closed"),
+}
+
+
+def product_area_choices() -> list[SelectChoice]:
+    return [SelectChoice(k.value, v) for k, v in PRODUCT_AREA_LABELS.items()]
+
+
+def support_status_choices() -> list[SelectChoice]:
+    return [SelectChoice(k.value, v) for k, v in SUPPORT_STATUS_LABELS.items()]
+
+
+class OrganisationIdField(SelectField):
+    """A choice of organisation; the service decides whether the actor may use it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
+class ExperienceForm(FlaskForm):
+    organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Experience"), validators=[DataRequired(), Length(max=50000)])
+    tags = StringField(
+        _l("Tags"),
+        description=_l("Separate tags with commas, for example: detaljplan, förankring."),
+        validators=[Optional(), Length(max=600)],
+    )
+    standard_ids = SelectMultipleField(
+        _l("Standards and national solutions"), coerce=int, choices=[], validate_choice=False
+    )
+
+
+class ExperienceEditForm(ExperienceForm):
+    organisation_id = None
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class NeedForm(FlaskForm):
+    organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=20000)])
+    standard_id = SelectField(
+        _l("Standard or national solution"), choices=[], validators=[Optional()]
+    )
+    product_area = SelectField(
+        _l("Product area"), choices=product_area_choices, default=ProductArea.OTHER.value
+    )
+    desired_by = DateField(_l("Desired by"), validators=[Optional()])
+
+
+class NeedEditForm(NeedForm):
+    organisation_id = None
+
+
+class BackingForm(FlaskForm):
+    organisation_id = OrganisationIdField(_l("Back on behalf of"), choices=[])
+
+
+class AnswerForm(FlaskForm):
+    organisation_id = OrganisationIdField(_l("Answer on behalf of"), choices=[])
+    product = StringField(_l("Product"), validators=[DataRequired(), Length(max=200)])
+    support_status = SelectField(_l("Support"), choices=support_status_choices)
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    body = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=10000)])
+
+
+class AnswerEditForm(AnswerForm):
+    organisation_id = None

@@ -1,0 +1,888 @@
+"""Experiences, adaptation needs, backings and supplier answers: each operation checks its
+own permission, validates, changes and flushes (never commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.core.models import utcnow
+from portal.core.pagination import Page, paginate
+from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.exchange.models import (
+    AdaptationNeed,
+    Experience,
+    ExperienceComment,
+    ExperienceStatus,
+    NeedBacking,
+    NeedStatus,
+    ProductArea,
+    SupplierAnswer,
+    SupplierAnswerVersion,
+    SupportStatus,
+    Tag,
+    experience_standards,
+    experience_tags,
+)
+from portal.extensions import db
+from portal.orgs.models import Organisation, OrganisationKind, Role
+from portal.orgs.services import has_role, is_member, member_organisations
+from portal.standards.models import Standard
+
+NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
+MAX_TAGS = 10
+
+
+def _require_login(actor: User | None) -> User:
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    return actor
+
+
+def _forbidden() -> NotAuthorized:
+    return NotAuthorized(_("You do not have permission to do this."))
+
+
+def _required(errors: dict[str, list[str]], field: str, value: str | None) -> None:
+    if not (value or "").strip():
+        errors[field] = [_("This field is required.")]
+
+
+def _load_standards(ids: list[int] | None, errors: dict[str, list[str]]) -> list[Standard]:
+    ids = list(dict.fromkeys(ids or []))
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Standard).where(Standard.id.in_(ids))))
+    if len(found) != len(ids):
+        errors["standard_ids"] = [_("Unknown standard.")]
+    return found
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """Split comma-separated tags into clean, lower-case, unique names."""
+    names: list[str] = []
+    for part in (text or "").split(","):
+        name = " ".join(part.split()).lower()[:60]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _tags_for(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def popular_tags(limit: int = 30) -> list[Tag]:
+    """Tags used on published experiences, most used first."""
+    return list(
+        db.session.scalars(
+            select(Tag)
+            .join(experience_tags, experience_tags.c.tag_id == Tag.id)
+            .join(Experience, Experience.id == experience_tags.c.experience_id)
+            .where(Experience.status == ExperienceStatus.PUBLISHED)
+            .group_by(Tag.id, Tag.name)
+            .order_by(func.count().desc(), Tag.name)
+            .limit(limit)
+        )
+    )
+
+
+# --- experiences -----------------------------------------------------------------------------
+
+
+def can_see_experience(actor: User | None, experience: Experience) -> bool:
+    """Published experiences are public; drafts only for the organisation's members."""
+    return experience.is_published or is_member(actor, experience.organisation)
+
+
+def can_edit_experience(actor: User | None, experience: Experience) -> bool:
+    """The author (while still a member) and the organisation's editors and admins."""
+    if actor is None:
+        return False
+    if has_role(actor, experience.organisation, Role.EDITOR):
+        return True
+    return experience.author_id == actor.id and is_member(actor, experience.organisation)
+
+
+def experience_organisations(actor: User | None) -> list[Organisation]:
+    """Organisations on whose behalf the actor may write experiences."""
+    return member_organisations(actor, Role.MEMBER)
+
+
+def get_experience(actor: User | None, experience_id: int) -> Experience:
+    """Find an experience the actor may see (drafts are 404 to outsiders)."""
+    experience = db.session.scalar(
+        select(Experience)
+        .where(Experience.id == experience_id)
+        .options(
+            selectinload(Experience.organisation),
+            selectinload(Experience.author),
+            selectinload(Experience.tags),
+            selectinload(Experience.standards),
+            selectinload(Experience.comments).selectinload(ExperienceComment.author),
+        )
+    )
+    if experience is None or not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    return experience
+
+
+@dataclass(frozen=True)
+class ExperienceFilter:
+    tag: str | None = None
+    standard: str | None = None  # slug
+    kind: OrganisationKind | None = None
+    county_code: str | None = None
+    organisation_id: int | None = None
+
+
+def _experience_list_options(stmt: Select) -> Select:
+    return stmt.options(
+        selectinload(Experience.organisation),
+        selectinload(Experience.tags),
+        selectinload(Experience.standards),
+    )
+
+
+def list_experiences(filters: ExperienceFilter, page: int = 1, per_page: int = 20) -> Page:
+    """Return a page of published experiences, newest first."""
+    stmt = select(Experience).where(Experience.status == ExperienceStatus.PUBLISHED)
+    if filters.tag:
+        stmt = stmt.where(
+            Experience.id.in_(
+                select(experience_tags.c.experience_id)
+                .join(Tag, Tag.id == experience_tags.c.tag_id)
+                .where(Tag.name == filters.tag.strip().lower())
+            )
+        )
+    if filters.standard:
+        stmt = stmt.where(
+            Experience.id.in_(
+                select(experience_standards.c.experience_id)
+                .join(Standard, Standard.id == experience_standards.c.standard_id)
+                .where(Standard.slug == filters.standard)
+            )
+        )
+    if filters.kind or filters.county_code:
+        stmt = stmt.join(Organisation, Organisation.id == Experience.organisation_id)
+        if filters.kind:
+            stmt = stmt.where(Organisation.kind == filters.kind)
+        if filters.county_code:
+            stmt = stmt.where(Organisation.county_code == filters.county_code)
+    if filters.organisation_id:
+        stmt = stmt.where(Experience.organisation_id == filters.organisation_id)
+    stmt = stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
+    return paginate(_experience_list_options(stmt), page, per_page)
+
+
+def experiences_about_standard(standard: Standard, limit: int = 20) -> list[Experience]:
+    stmt = (
+        select(Experience)
+        .join(experience_standards, experience_standards.c.experience_id == Experience.id)
+        .where(
+            experience_standards.c.standard_id == standard.id,
+            Experience.status == ExperienceStatus.PUBLISHED,
+        )
+        .order_by(Experience.published_at.desc(), Experience.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(_experience_list_options(stmt)))
+
+
+def _validate_experience(title: str, body: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _required(errors, "title", title)
+    _required(errors, "body", body)
+    if len(title or "") > 200:
+        errors["title"] = [_("At most 200 characters.")]
+    return errors
+
+
+def create_experience(
+    actor: User | None,
+    organisation: Organisation,
+    *,
+    title: str,
+    body: str,
+    tags: list[str] | None = None,
+    standard_ids: list[int] | None = None,
+) -> Experience:
+    """Write a draft experience on behalf of an organisation the actor belongs to."""
+    actor = _require_login(actor)
+    if not is_member(actor, organisation):
+        raise _forbidden()
+    errors = _validate_experience(title, body)
+    standards = _load_standards(standard_ids, errors)
+    names = tags or []
+    if len(names) > MAX_TAGS:
+        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    experience = Experience(
+        organisation=organisation,
+        author_id=actor.id,
+        title=title.strip(),
+        body=body.strip(),
+        status=ExperienceStatus.DRAFT,
+        tags=_tags_for(names),
+        standards=standards,
+    )
+    db.session.add(experience)
+    db.session.flush()
+    return experience
+
+
+def update_experience(
+    actor: User | None,
+    experience: Experience,
+    *,
+    title: str,
+    body: str,
+    tags: list[str] | None = None,
+    standard_ids: list[int] | None = None,
+) -> Experience:
+    """Change an experience (its author and the organisation's editors)."""
+    actor = _require_login(actor)
+    if not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    if not can_edit_experience(actor, experience):
+        raise _forbidden()
+    errors = _validate_experience(title, body)
+    standards = _load_standards(standard_ids, errors)
+    names = tags or []
+    if len(names) > MAX_TAGS:
+        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    experience.title = title.strip()
+    experience.body = body.strip()
+    experience.tags = _tags_for(names)
+    experience.standards = standards
+    db.session.flush()
+    return experience
+
+
+def publish_experience(actor: User | None, experience: Experience) -> Experience:
+    """Publish a draft; the organisation must be verified."""
+    actor = _require_login(actor)
+    if not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    if not can_edit_experience(actor, experience):
+        raise _forbidden()
+    if not experience.organisation.verified:
+        raise ValidationError(_("The organisation is not verified yet and cannot publish."))
+    if not experience.is_published:
+        experience.status = ExperienceStatus.PUBLISHED
+        experience.published_at = utcnow()
+        db.session.flush()
+    return experience
+
+
+def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
+    """Turn a published experience back into a draft."""
+    actor = _require_login(actor)
+    if not can_edit_experience(actor, experience):
+        raise _forbidden()
+    experience.status = ExperienceStatus.DRAFT
+    db.session.flush()
+    return experience
+
+
+def can_remove_comment(actor: User | None, comment: ExperienceComment) -> bool:
+    """The comment's author, the experience's author, its organisation's admins and site
+    admins."""
+    if actor is None:
+        return False
+    experience = comment.experience
+    return (
+        comment.author_id == actor.id
+        or (experience.author_id == actor.id and is_member(actor, experience.organisation))
+        or has_role(actor, experience.organisation, Role.ADMIN)
+    )
+
+
+def add_comment(actor: User | None, experience: Experience, body: str) -> ExperienceComment:
+    """Comment on a published experience (any logged-in user)."""
+    actor = _require_login(actor)
+    if not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    if not experience.is_published:
+        raise ValidationError(_("Drafts cannot be commented on."))
+    errors: dict[str, list[str]] = {}
+    _required(errors, "body", body)
+    if len(body or "") > 5000:
+        errors["body"] = [_("At most 5000 characters.")]
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    comment = ExperienceComment(experience=experience, author_id=actor.id, body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
+    comment = db.session.get(ExperienceComment, comment_id)
+    if comment is None or comment.experience_id != experience.id:
+        raise NotFound(_("No such comment."))
+    return comment
+
+
+def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:
+    """Hide a comment's text (its author, the experience's author, organisation admins, site
+    admins)."""
+    actor = _require_login(actor)
+    if not can_remove_comment(actor, comment):
+        raise _forbidden()
+    comment.removed = True
+    comment.removed_by_id = actor.id
+    db.session.flush()
+    return comment
+
+
+# --- adaptation needs ------------------------------------------------------------------------
+
+
+def need_organisations(actor: User | None) -> list[Organisation]:
+    """Municipalities and authorities on whose behalf the actor may post needs."""
+    return [
+        org
+        for org in member_organisations(actor, Role.EDITOR)
+        if org.kind in NEED_OWNER_KINDS and org.verified
+    ]
+
+
+def can_manage_need(actor: User | None, need: AdaptationNeed) -> bool:
+    """Editors of the owning organisation (and site admins) edit, resolve and accept."""
+    return has_role(actor, need.organisation, Role.EDITOR)
+
+
+def get_need(need_id: int) -> AdaptationNeed:
+    """Find a need with everything its page shows, in a fixed number of queries."""
+    need = db.session.scalar(
+        select(AdaptationNeed)
+        .where(AdaptationNeed.id == need_id)
+        .options(
+            selectinload(AdaptationNeed.organisation),
+            selectinload(AdaptationNeed.standard),
+            selectinload(AdaptationNeed.backings).selectinload(NeedBacking.organisation),
+            selectinload(AdaptationNeed.answers).selectinload(SupplierAnswer.organisation),
+            selectinload(AdaptationNeed.answers)
+            .selectinload(SupplierAnswer.versions)
+            .selectinload(SupplierAnswerVersion.author),
+            selectinload(AdaptationNeed.answers).selectinload(SupplierAnswer.author),
+        )
+    )
+    if need is None:
+        raise NotFound(_("No such need."))
+    return need
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    status: NeedStatus | None = None
+    active_only: bool = False
+    standard: str | None = None  # slug
+    product_area: ProductArea | None = None
+    kind: OrganisationKind | None = None
+    county_code: str | None = None
+    organisation_id: int | None = None
+    sort: str = "backed"  # backed | newest | desired_by
+
+
+NEED_SORTS = ("backed", "newest", "desired_by")
+
+
+def _need_query(filters: NeedFilter) -> Select:
+    stmt = select(AdaptationNeed)
+    if filters.status:
+        stmt = stmt.where(AdaptationNeed.status == filters.status)
+    elif filters.active_only:
+        stmt = stmt.where(AdaptationNeed.status.in_([NeedStatus.OPEN, NeedStatus.ANSWERED]))
+    if filters.standard:
+        stmt = stmt.where(
+            AdaptationNeed.standard_id.in_(
+                select(Standard.id).where(Standard.slug == filters.standard)
+            )
+        )
+    if filters.product_area:
+        stmt = stmt.where(AdaptationNeed.product_area == filters.product_area)
+    if filters.kind or filters.county_code:
+        stmt = stmt.join(Organisation, Organisation.id == AdaptationNeed.organisation_id)
+        if filters.kind:
+            stmt = stmt.where(Organisation.kind == filters.kind)
+        if filters.county_code:
+            stmt = stmt.where(Organisation.county_code == filters.county_code)
+    if filters.organisation_id:
+        stmt = stmt.where(AdaptationNeed.organisation_id == filters.organisation_id)
+    if filters.sort == "newest":
+        stmt = stmt.order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+    elif filters.sort == "desired_by":
+        stmt = stmt.order_by(
+            AdaptationNeed.desired_by.is_(None),
+            AdaptationNeed.desired_by,
+            AdaptationNeed.id.desc(),
+        )
+    else:
+        stmt = stmt.order_by(
+            AdaptationNeed.backing_count.desc(),
+            AdaptationNeed.created_at.desc(),
+            AdaptationNeed.id.desc(),
+        )
+    return stmt.options(
+        selectinload(AdaptationNeed.organisation), selectinload(AdaptationNeed.standard)
+    )
+
+
+def list_needs(filters: NeedFilter, page: int = 1, per_page: int = 20) -> Page:
+    """Return a page of needs; backing counts come from SQL."""
+    return paginate(_need_query(filters), page, per_page)
+
+
+def supplier_organisations(actor: User | None) -> list[Organisation]:
+    """Verified supplier organisations the actor may answer for."""
+    return [
+        org
+        for org in member_organisations(actor, Role.MEMBER)
+        if org.kind == OrganisationKind.SUPPLIER and org.verified
+    ]
+
+
+def answered_need_ids(need_ids: list[int], organisation_ids: list[int]) -> dict[int, set[int]]:
+    """Map need id to the ids of the given organisations that answered it (one query)."""
+    if not need_ids or not organisation_ids:
+        return {}
+    result: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(SupplierAnswer.need_id, SupplierAnswer.organisation_id).where(
+            SupplierAnswer.need_id.in_(need_ids),
+            SupplierAnswer.organisation_id.in_(organisation_ids),
+        )
+    )
+    for need_id, org_id in rows:
+        result.setdefault(need_id, set()).add(org_id)
+    return result
+
+
+def list_needs_for_suppliers(
+    filters: NeedFilter,
+    organisation_ids: list[int],
+    *,
+    unanswered_only: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    """Open and answered needs, most backed first; optionally only those not yet answered."""
+    stmt = _need_query(
+        NeedFilter(
+            active_only=True,
+            standard=filters.standard,
+            product_area=filters.product_area,
+            sort="backed",
+        )
+    )
+    if unanswered_only and organisation_ids:
+        stmt = stmt.where(
+            ~AdaptationNeed.id.in_(
+                select(SupplierAnswer.need_id).where(
+                    SupplierAnswer.organisation_id.in_(organisation_ids)
+                )
+            )
+        )
+    return paginate(stmt, page, per_page)
+
+
+def needs_about_standard(standard: Standard, *, active: bool, limit: int = 20) -> list:
+    stmt = _need_query(NeedFilter(standard=standard.slug, sort="backed"))
+    wanted = [NeedStatus.OPEN, NeedStatus.ANSWERED] if active else [NeedStatus.RESOLVED]
+    stmt = stmt.where(AdaptationNeed.status.in_(wanted)).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class SupplierSupport:
+    """What one supplier says about one product's support for a standard, over its answers."""
+
+    organisation: Organisation
+    product: str
+    support_status: SupportStatus
+    available_from: date | None
+    needs: int
+
+
+def supplier_support_for_standard(standard: Standard, limit: int = 100) -> list[SupplierSupport]:
+    """Summarise supplier answers to needs about the standard, per supplier and product."""
+    rows = db.session.execute(
+        select(
+            Organisation,
+            SupplierAnswer.product,
+            SupplierAnswer.support_status,
+            func.min(SupplierAnswer.available_from),
+            func.count(SupplierAnswer.id),
+        )
+        .join(SupplierAnswer, SupplierAnswer.organisation_id == Organisation.id)
+        .join(AdaptationNeed, AdaptationNeed.id == SupplierAnswer.need_id)
+        .where(AdaptationNeed.standard_id == standard.id)
+        .group_by(Organisation.id, SupplierAnswer.product, SupplierAnswer.support_status)
+        .order_by(Organisation.name, SupplierAnswer.product, SupplierAnswer.support_status)
+        .limit(limit)
+    )
+    return [SupplierSupport(*row) for row in rows]
+
+
+def _validate_need(
+    title: str, description: str, standard_id: int | None
+) -> tuple[dict[str, list[str]], Standard | None]:
+    errors: dict[str, list[str]] = {}
+    _required(errors, "title", title)
+    _required(errors, "description", description)
+    if len(title or "") > 200:
+        errors["title"] = [_("At most 200 characters.")]
+    standard = None
+    if standard_id is not None:
+        standard = db.session.get(Standard, standard_id)
+        if standard is None:
+            errors["standard_id"] = [_("Unknown standard.")]
+    return errors, standard
+
+
+def post_need(
+    actor: User | None,
+    organisation: Organisation,
+    *,
+    title: str,
+    description: str,
+    standard_id: int | None = None,
+    product_area: ProductArea = ProductArea.OTHER,
+    desired_by: date | None = None,
+) -> AdaptationNeed:
+    """Post a need on behalf of a verified municipality or authority (its editors)."""
+    actor = _require_login(actor)
+    if not has_role(actor, organisation, Role.EDITOR):
+        raise _forbidden()
+    errors, standard = _validate_need(title, description, standard_id)
+    if organisation.kind not in NEED_OWNER_KINDS:
+        errors["organisation_id"] = [_("Only municipalities and authorities post needs.")]
+    elif not organisation.verified:
+        errors["organisation_id"] = [_("The organisation is not verified yet.")]
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    need = AdaptationNeed(
+        organisation=organisation,
+        author_id=actor.id,
+        title=title.strip(),
+        description=description.strip(),
+        standard=standard,
+        product_area=product_area,
+        desired_by=desired_by,
+        status=NeedStatus.OPEN,
+    )
+    db.session.add(need)
+    db.session.flush()
+    return need
+
+
+def update_need(
+    actor: User | None,
+    need: AdaptationNeed,
+    *,
+    title: str,
+    description: str,
+    standard_id: int | None = None,
+    product_area: ProductArea = ProductArea.OTHER,
+    desired_by: date | None = None,
+) -> AdaptationNeed:
+    """Change a need (editors of the owning organisation)."""
+    actor = _require_login(actor)
+    if not can_manage_need(actor, need):
+        raise _forbidden()
+    errors, standard = _validate_need(title, description, standard_id)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    need.title = title.strip()
+    need.description = description.strip()
+    need.standard = standard
+    need.product_area = product_area
+    need.desired_by = desired_by
+    db.session.flush()
+    return need
+
+
+# Allowed status changes by the owner; "answered" is reached by the first supplier answer.
+_TRANSITIONS = {
+    NeedStatus.OPEN: {NeedStatus.RESOLVED, NeedStatus.CLOSED},
+    NeedStatus.ANSWERED: {NeedStatus.RESOLVED, NeedStatus.CLOSED},
+    NeedStatus.RESOLVED: {NeedStatus.OPEN},
+    NeedStatus.CLOSED: {NeedStatus.OPEN},
+}
+
+
+def change_need_status(
+    actor: User | None, need: AdaptationNeed, status: NeedStatus
+) -> AdaptationNeed:
+    """Resolve, close or reopen a need (editors of the owning organisation)."""
+    actor = _require_login(actor)
+    if not can_manage_need(actor, need):
+        raise _forbidden()
+    if status not in _TRANSITIONS[need.status]:
+        raise ValidationError(_("This change of status is not possible."))
+    if status == NeedStatus.OPEN and need.answers:
+        status = NeedStatus.ANSWERED
+    need.status = status
+    db.session.flush()
+    return need
+
+
+def backing_organisations(actor: User | None, need: AdaptationNeed) -> list[Organisation]:
+    """Organisations the actor may back the need for (not yet backing, not the owner)."""
+    backing = {b.organisation_id for b in need.backings}
+    return [
+        org
+        for org in member_organisations(actor, Role.EDITOR)
+        if org.verified and org.id != need.organisation_id and org.id not in backing
+    ]
+
+
+def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> NeedBacking:
+    """Say "we need this too" on behalf of an organisation (its editors), once."""
+    actor = _require_login(actor)
+    if not has_role(actor, organisation, Role.EDITOR):
+        raise _forbidden()
+    if organisation.id == need.organisation_id:
+        raise ValidationError(_("An organisation cannot back its own need."))
+    if not organisation.verified:
+        raise ValidationError(_("The organisation is not verified yet."))
+    if not need.status.is_active:
+        raise ValidationError(_("This need is no longer open."))
+    exists = db.session.scalar(
+        select(NeedBacking.id).where(
+            NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
+        )
+    )
+    if exists is not None:
+        raise ValidationError(_("%(org)s already backs this need.", org=organisation.name))
+    backing = NeedBacking(need=need, organisation=organisation, backed_by_id=actor.id)
+    db.session.add(backing)
+    db.session.flush()
+    return backing
+
+
+def unback_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> None:
+    """Withdraw an organisation's backing (its editors)."""
+    actor = _require_login(actor)
+    if not has_role(actor, organisation, Role.EDITOR):
+        raise _forbidden()
+    backing = db.session.scalar(
+        select(NeedBacking).where(
+            NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
+        )
+    )
+    if backing is None:
+        raise NotFound(_("This organisation does not back the need."))
+    need.backings.remove(backing)
+    db.session.delete(backing)
+    db.session.flush()
+
+
+# --- supplier answers ------------------------------------------------------------------------
+
+
+def answering_organisations(actor: User | None, need: AdaptationNeed) -> list[Organisation]:
+    """Supplier organisations of the actor that have not answered the need yet."""
+    answered = {a.organisation_id for a in need.answers}
+    return [org for org in supplier_organisations(actor) if org.id not in answered]
+
+
+def can_edit_answer(actor: User | None, answer: SupplierAnswer) -> bool:
+    """Members of the answering supplier (and site admins)."""
+    return is_member(actor, answer.organisation)
+
+
+def _validate_answer(product: str, body: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _required(errors, "product", product)
+    if len(product or "") > 200:
+        errors["product"] = [_("At most 200 characters.")]
+    if len(body or "") > 10000:
+        errors["body"] = [_("At most 10000 characters.")]
+    return errors
+
+
+def answer_need(
+    actor: User | None,
+    need: AdaptationNeed,
+    organisation: Organisation,
+    *,
+    product: str,
+    support_status: SupportStatus,
+    available_from: date | None = None,
+    body: str = "",
+) -> SupplierAnswer:
+    """Answer a need on behalf of a verified supplier (its members); one answer per supplier."""
+    actor = _require_login(actor)
+    if not is_member(actor, organisation):
+        raise _forbidden()
+    errors = _validate_answer(product, body)
+    if organisation.kind != OrganisationKind.SUPPLIER:
+        errors["organisation_id"] = [_("Only system suppliers answer needs.")]
+    elif not organisation.verified:
+        errors["organisation_id"] = [_("The organisation is not verified yet.")]
+    if not need.status.is_active:
+        raise ValidationError(_("This need is no longer open."))
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    exists = db.session.scalar(
+        select(SupplierAnswer.id).where(
+            SupplierAnswer.need_id == need.id, SupplierAnswer.organisation_id == organisation.id
+        )
+    )
+    if exists is not None:
+        raise ValidationError(
+            _("%(org)s has already answered; edit that answer instead.", org=organisation.name)
+        )
+    answer = SupplierAnswer(
+        need=need,
+        organisation=organisation,
+        author_id=actor.id,
+        product=product.strip(),
+        support_status=support_status,
+        available_from=available_from,
+        body=(body or "").strip(),
+    )
+    db.session.add(answer)
+    if need.status == NeedStatus.OPEN:
+        need.status = NeedStatus.ANSWERED
+    db.session.flush()
+    return answer
+
+
+def get_answer(need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
+    answer = db.session.get(SupplierAnswer, answer_id)
+    if answer is None or answer.need_id != need.id:
+        raise NotFound(_("No such answer."))
+    return answer
+
+
+def update_answer(
+    actor: User | None,
+    answer: SupplierAnswer,
+    *,
+    product: str,
+    support_status: SupportStatus,
+    available_from: date | None = None,
+    body: str = "",
+) -> SupplierAnswer:
+    """Change an answer; the previous text is kept as an earlier version."""
+    actor = _require_login(actor)
+    if not can_edit_answer(actor, answer):
+        raise _forbidden()
+    errors = _validate_answer(product, body)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    new = (product.strip(), support_status, available_from, (body or "").strip())
+    old = (answer.product, answer.support_status, answer.available_from, answer.body)
+    if new == old:
+        return answer
+    number = len(answer.versions) + 1
+    answer.versions.append(
+        SupplierAnswerVersion(
+            number=number,
+            author_id=answer.author_id,
+            product=answer.product,
+            support_status=answer.support_status,
+            available_from=answer.available_from,
+            body=answer.body,
+            written_at=answer.updated_at,
+        )
+    )
+    answer.product, answer.support_status, answer.available_from, answer.body = new
+    answer.author_id = actor.id
+    # A changed answer has to be accepted again.
+    answer.accepted = False
+    db.session.flush()
+    return answer
+
+
+def set_answer_accepted(
+    actor: User | None, answer: SupplierAnswer, accepted: bool
+) -> SupplierAnswer:
+    """Mark an answer as accepted, or not (editors of the need's organisation)."""
+    actor = _require_login(actor)
+    if not can_manage_need(actor, answer.need):
+        raise _forbidden()
+    answer.accepted = accepted
+    db.session.flush()
+    return answer
+
+
+# --- organisation page -----------------------------------------------------------------------
+
+
+def organisation_summary(org: Organisation, limit: int = 10) -> dict[str, list]:
+    """The latest published experiences, and needs (or a supplier's answers), of an
+    organisation, for its profile page.
+
+    Kept to one query each (plus one for tags and one for standards when there are items):
+    the organisation itself is already loaded, so the items find it in the session."""
+    experiences = list(
+        db.session.scalars(
+            select(Experience)
+            .where(
+                Experience.organisation_id == org.id,
+                Experience.status == ExperienceStatus.PUBLISHED,
+            )
+            .order_by(Experience.published_at.desc(), Experience.id.desc())
+            .limit(limit)
+            .options(selectinload(Experience.tags))
+        )
+    )
+    needs: list[AdaptationNeed] = []
+    answers: list[SupplierAnswer] = []
+    if org.kind in NEED_OWNER_KINDS:
+        needs = list(
+            db.session.scalars(
+                select(AdaptationNeed)
+                .where(AdaptationNeed.organisation_id == org.id)
+                .order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+                .limit(limit)
+                .options(selectinload(AdaptationNeed.standard))
+            )
+        )
+    elif org.kind == OrganisationKind.SUPPLIER:
+        answers = list(
+            db.session.scalars(
+                select(SupplierAnswer)
+                .where(SupplierAnswer.organisation_id == org.id)
+                .order_by(SupplierAnswer.updated_at.desc(), SupplierAnswer.id.desc())
+                .limit(limit)
+                .options(selectinload(SupplierAnswer.need))
+            )
+        )
+    return {"experiences": experiences, "needs": needs, "answers": answers}
+
+
+def get_organisation_by_id(organisation_id: int | None) -> Organisation:
+    """Find the organisation a form names (forms send ids)."""
+    org = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if org is None:
+        raise ValidationError(
+            _("Choose an organisation."), {"organisation_id": [_("Choose an organisation.")]}
+        )
+    return org

@@ -1,0 +1,34 @@
+"""HTML form for catalogue entries."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.standards.models import StandardKind
+
+KIND_LABELS = {
+    StandardKind.STANDARD: _l("Standard"),
+    StandardKind.REGULATION: _l("Regulation"),
+    StandardKind.SPECIFICATION: _l("Specification"),
+    StandardKind.NATIONAL_SOLUTION: _l("National solution"),
+}
+
+
+def kind_choices() -> list[SelectChoice]:
+    return [SelectChoice(k.value, v) for k, v in KIND_LABELS.items()]
+
+
+class StandardForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=kind_choices)
+    owner_id = SelectField(_l("Owning organisation"), choices=[], validators=[Optional()])
+    owner_name = StringField(
+        _l("Owner (when not on the portal)"), validators=[Optional(), Length(max=200)]
+    )
+    version = StringField(_l("Version"), validators=[Optional(), Length(max=100)])
+    in_force = DateField(_l("In force from"), validators=[Optional()])
+    url = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])

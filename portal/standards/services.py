@@ -1,0 +1,201 @@
+"""Reading and maintaining the standards catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from slugify import slugify
+from sqlalchemy import func, or_, select
+
+from portal.accounts.models import User
+from portal.core.pagination import Page, paginate
+from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.extensions import db
+from portal.orgs.models import Organisation, OrganisationKind, Role
+from portal.orgs.services import can_edit_content, member_organisations
+from portal.standards.models import Standard, StandardKind
+
+RESERVED_SLUGS = {"new"}
+
+
+def get_standard(slug: str) -> Standard:
+    """Find a catalogue entry by its slug."""
+    standard = db.session.scalar(select(Standard).where(Standard.slug == (slug or "").lower()))
+    if standard is None:
+        raise NotFound(_("No such standard."))
+    return standard
+
+
+def all_standards() -> list[Standard]:
+    """Every entry, by name (for choice lists; the catalogue is small)."""
+    return list(db.session.scalars(select(Standard).order_by(Standard.name)))
+
+
+@dataclass(frozen=True)
+class StandardFilter:
+    kind: StandardKind | None = None
+    q: str | None = None
+
+
+def list_standards(filters: StandardFilter, page: int = 1, per_page: int = 50) -> Page:
+    """Return a page of catalogue entries, by name."""
+    stmt = select(Standard)
+    if filters.kind:
+        stmt = stmt.where(Standard.kind == filters.kind)
+    if filters.q:
+        term = filters.q.strip()[:100].lower()
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(
+            or_(
+                func.lower(Standard.name).like(f"%{escaped}%", escape="\\"),
+                func.lower(Standard.description).like(f"%{escaped}%", escape="\\"),
+            )
+        )
+    return paginate(stmt.order_by(Standard.name, Standard.id), page, per_page)
+
+
+def owner_choices(actor: User | None) -> list[Organisation]:
+    """Organisations the actor may name as a standard's owner."""
+    if actor is None:
+        return []
+    if actor.is_site_admin:
+        return list(
+            db.session.scalars(
+                select(Organisation)
+                .where(Organisation.kind == OrganisationKind.AUTHORITY)
+                .order_by(Organisation.name)
+            )
+        )
+    return [
+        org
+        for org in member_organisations(actor, Role.EDITOR)
+        if org.kind == OrganisationKind.AUTHORITY and org.verified
+    ]
+
+
+def can_create_standard(actor: User | None) -> bool:
+    return bool(actor is not None and (actor.is_site_admin or owner_choices(actor)))
+
+
+def can_maintain_standard(actor: User | None, standard: Standard) -> bool:
+    """Site admins, and editors of the owning authority, maintain an entry."""
+    if actor is None:
+        return False
+    if actor.is_site_admin:
+        return True
+    return standard.owner is not None and can_edit_content(actor, standard.owner)
+
+
+def _validate(
+    actor: User,
+    *,
+    name: str,
+    owner_id: int | None,
+    owner_name: str | None,
+    url: str | None,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("This field is required.")]
+    allowed = {o.id for o in owner_choices(actor)}
+    if owner_id is not None and owner_id not in allowed:
+        errors["owner_id"] = [_("You cannot name this organisation as owner.")]
+    if owner_id is None and not actor.is_site_admin:
+        errors["owner_id"] = [_("Choose the owning authority.")]
+    if owner_id is None and not (owner_name or "").strip():
+        errors["owner_name"] = [_("Name the owner when it is not on the portal.")]
+    if url and not url.startswith(("http://", "https://")):
+        errors["url"] = [_("Give a web address starting with http:// or https://.")]
+    return errors
+
+
+def create_standard(
+    actor: User | None,
+    *,
+    name: str,
+    kind: StandardKind,
+    owner_id: int | None = None,
+    owner_name: str | None = None,
+    version: str | None = None,
+    in_force: date | None = None,
+    url: str | None = None,
+    description: str | None = None,
+) -> Standard:
+    """Add an entry (site admins, or editors of the authority that owns it)."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    if not can_create_standard(actor):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
+    base = slugify(name, max_length=100, word_boundary=True) or "standard"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or db.session.scalar(
+        select(Standard.id).where(Standard.slug == slug)
+    ):
+        slug, n = f"{base}-{n}", n + 1
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    standard = Standard(
+        slug=slug,
+        name=name.strip(),
+        kind=kind,
+        owner_id=owner_id,
+        owner_name=None if owner_id else (owner_name or "").strip() or None,
+        version=(version or "").strip() or None,
+        in_force=in_force,
+        url=(url or "").strip() or None,
+        description=(description or "").strip() or None,
+    )
+    db.session.add(standard)
+    db.session.flush()
+    return standard
+
+
+def update_standard(
+    actor: User | None,
+    standard: Standard,
+    *,
+    name: str,
+    kind: StandardKind,
+    owner_id: int | None = None,
+    owner_name: str | None = None,
+    version: str | None = None,
+    in_force: date | None = None,
+    url: str | None = None,
+    description: str | None = None,
+) -> Standard:
+    """Change an entry (site admins, or editors of the owning authority)."""
+    if actor is None:
+        raise NotAuthorized(_("Log in first."))
+    if not can_maintain_standard(actor, standard):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    # An owner's editor keeps the entry with their authority; only site admins move it.
+    if not actor.is_site_admin:
+        owner_id = standard.owner_id
+        errors: dict[str, list[str]] = {}
+        if not name.strip():
+            errors["name"] = [_("This field is required.")]
+        if url and not url.startswith(("http://", "https://")):
+            errors["url"] = [_("Give a web address starting with http:// or https://.")]
+    else:
+        errors = _validate(
+            actor,
+            name=name,
+            owner_id=owner_id,
+            owner_name=owner_name,
+            url=url,
+        )
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    standard.name = name.strip()
+    standard.kind = kind
+    standard.owner_id = owner_id
+    standard.owner_name = None if owner_id else (owner_name or "").strip() or None
+    standard.version = (version or "").strip() or None
+    standard.in_force = in_force
+    standard.url = (url or "").strip() or None
+    standard.description = (description or "").strip() or None
+    db.session.flush()
+    return standard

@@ -1,0 +1,128 @@
+"""The standards and national solutions catalogue."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from wtforms import SelectChoice
+
+from portal.core.actor import current_actor
+from portal.core.forms import apply_service_errors
+from portal.errors import NotAuthorized, ValidationError
+from portal.exchange import services as exchange
+from portal.standards import services
+from portal.standards.forms import KIND_LABELS, StandardForm
+from portal.standards.models import StandardKind
+
+bp = Blueprint("standards", __name__, url_prefix="/standards")
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 9 else default
+
+
+@bp.app_template_global()
+def standard_kind_label(kind: object) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@bp.get("")
+def index():
+    """List the catalogue, filtered by kind and searched by name."""
+    kind_value = request.args.get("kind") or None
+    kind = StandardKind(kind_value) if kind_value in set(StandardKind) else None
+    q = (request.args.get("q") or "").strip()[:100]
+    page = services.list_standards(
+        services.StandardFilter(kind=kind, q=q or None), page=_int_arg("page")
+    )
+    return render_template(
+        "standards/index.html",
+        page=page,
+        kinds=StandardKind,
+        selected_kind=kind.value if kind else "",
+        q=q,
+        can_create=services.can_create_standard(current_actor()),
+    )
+
+
+def _prepare(form: StandardForm) -> None:
+    actor = current_actor()
+    choices = [SelectChoice(str(o.id), o.name) for o in services.owner_choices(actor)]
+    if actor is not None and actor.is_site_admin:
+        choices.insert(0, SelectChoice("", _("Not on the portal")))
+    form.owner_id.choices = choices
+
+
+def _values(form: StandardForm) -> dict:
+    return {
+        "name": form.name.data or "",
+        "kind": StandardKind(form.kind.data),
+        "owner_id": int(form.owner_id.data) if (form.owner_id.data or "").isdigit() else None,
+        "owner_name": form.owner_name.data,
+        "version": form.version.data,
+        "in_force": form.in_force.data,
+        "url": form.url.data,
+        "description": form.description.data,
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add an entry to the catalogue."""
+    if not services.can_create_standard(current_actor()):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    form = StandardForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            standard = services.create_standard(current_actor(), **_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("standards.show", slug=standard.slug))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("standards/form.html", form=form, standard=None), status
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    """Show an entry with the needs, experiences and supplier answers about it."""
+    standard = services.get_standard(slug)
+    actor = current_actor()
+    return render_template(
+        "standards/show.html",
+        standard=standard,
+        can_maintain=services.can_maintain_standard(actor, standard),
+        open_needs=exchange.needs_about_standard(standard, active=True),
+        resolved_needs=exchange.needs_about_standard(standard, active=False),
+        experiences=exchange.experiences_about_standard(standard),
+        supplier_answers=exchange.supplier_support_for_standard(standard),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit an entry (site admins and the owning authority's editors)."""
+    standard = services.get_standard(slug)
+    actor = current_actor()
+    if not services.can_maintain_standard(actor, standard):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    form = StandardForm(obj=standard)
+    _prepare(form)
+    if not actor.is_site_admin:
+        form.owner_id.choices = [SelectChoice(str(standard.owner_id), standard.owner.name)]
+    if form.validate_on_submit():
+        try:
+            services.update_standard(actor, standard, **_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("standards.show", slug=standard.slug))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("standards/form.html", form=form, standard=standard), status

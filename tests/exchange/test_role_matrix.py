@@ -1,0 +1,342 @@
+"""Every write in the exchange, tried by every kind of actor through the HTTP pages.
+
+Actors are relative to the organisation whose right is at stake: a member, an editor and an
+admin of it, an admin of another organisation, a site admin and an anonymous visitor. The
+resulting state is checked in the database, so a view whose service forgot a permission
+check fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.exchange.models import (
+    AdaptationNeed,
+    Experience,
+    ExperienceComment,
+    ExperienceStatus,
+    NeedBacking,
+    NeedStatus,
+    SupplierAnswer,
+    SupplierAnswerVersion,
+)
+from portal.extensions import db
+from tests.exchange.conftest import ACTORS, act_as, assert_refused, org, user
+
+EDITORS = {"editor", "org_admin", "site_admin"}
+MEMBERS = {"member", "editor", "org_admin", "site_admin"}
+ADMINS = {"org_admin", "site_admin"}
+
+
+# --- experiences -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_create_experience(app, client, login_as, people, actor):
+    users = people("vallentuna")
+    act_as(login_as, users, actor)
+    with app.app_context():
+        vallentuna_id = org("vallentuna").id
+    response = client.post(
+        "/experiences/new",
+        data={
+            "organisation_id": vallentuna_id,
+            "title": "Dialog med leverantören",
+            "body": "Vi träffas **varje månad**.",
+            "tags": "Dialog, leverantörer",
+        },
+    )
+    with app.app_context():
+        experience = db.session.scalar(select(Experience))
+        if actor in MEMBERS:
+            assert response.status_code == 302
+            assert experience.status == ExperienceStatus.DRAFT
+            assert [t.name for t in experience.tags] == ["dialog", "leverantörer"]
+        else:
+            assert_refused(response, actor)
+            assert experience is None
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_edit_experience(app, client, login_as, people, make_experience, actor):
+    users = people("vallentuna")
+    experience_id = make_experience("vallentuna")  # written by another member
+    act_as(login_as, users, actor)
+    response = client.post(
+        f"/experiences/{experience_id}/edit", data={"title": "Ny titel", "body": "Ny text"}
+    )
+    with app.app_context():
+        title = db.session.get(Experience, experience_id).title
+    if actor in EDITORS:
+        assert response.status_code == 302
+        assert title == "Ny titel"
+    else:
+        assert_refused(response, actor)
+        assert title == "Förankra arbetet"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_publish_experience(app, client, login_as, people, make_experience, actor):
+    users = people("vallentuna")
+    experience_id = make_experience("vallentuna", publish=False)
+    act_as(login_as, users, actor)
+    response = client.post(f"/experiences/{experience_id}/publish")
+    with app.app_context():
+        experience = db.session.get(Experience, experience_id)
+    if actor in EDITORS:
+        assert experience.status == ExperienceStatus.PUBLISHED
+        assert experience.published_at is not None
+    else:
+        # Another organisation does not even learn that the draft exists.
+        assert_refused(response, actor, 404 if actor == "other_org_member" else 403)
+        assert experience.status == ExperienceStatus.DRAFT
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_comment_on_experience(app, client, login_as, people, make_experience, actor):
+    users = people("vallentuna")
+    experience_id = make_experience("vallentuna")
+    act_as(login_as, users, actor)
+    response = client.post(f"/experiences/{experience_id}/comments", data={"body": "Tack!"})
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(ExperienceComment))
+    if actor == "anonymous":
+        assert_refused(response, actor)
+        assert count == 0
+    else:
+        assert response.status_code == 302
+        assert count == 1
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_remove_comment(app, client, login_as, people, make_user, make_experience, actor):
+    users = people("vallentuna")
+    experience_id = make_experience("vallentuna")
+    commenter = make_user(member_of="skr", role="member")
+    with app.app_context():
+        from portal.exchange import services
+
+        comment = services.add_comment(
+            user(commenter), db.session.get(Experience, experience_id), "Olämplig text"
+        )
+        db.session.commit()
+        comment_id = comment.id
+    act_as(login_as, users, actor)
+    response = client.post(f"/experiences/{experience_id}/comments/{comment_id}/remove")
+    with app.app_context():
+        removed = db.session.get(ExperienceComment, comment_id).removed
+    if actor in ADMINS:
+        assert removed
+        assert "Olämplig text" not in client.get(f"/experiences/{experience_id}").get_data(
+            as_text=True
+        )
+    else:
+        assert_refused(response, actor)
+        assert not removed
+
+
+# --- needs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_post_need(app, client, login_as, people, actor):
+    users = people("vallentuna")
+    act_as(login_as, users, actor)
+    with app.app_context():
+        vallentuna_id = org("vallentuna").id
+    response = client.post(
+        "/needs/new",
+        data={
+            "organisation_id": vallentuna_id,
+            "title": "Bestämmelsekoder i planverktyget",
+            "description": "Behövs för BFS 2020:5.",
+            "product_area": "detailed_plan",
+            "desired_by": "2027-06-30",
+        },
+    )
+    with app.app_context():
+        need = db.session.scalar(select(AdaptationNeed))
+        if actor in EDITORS:
+            assert response.status_code == 302
+            assert need.organisation.slug == "vallentuna" and need.status == NeedStatus.OPEN
+        else:
+            assert_refused(response, actor)
+            assert need is None
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_edit_need(app, client, login_as, people, make_need, actor):
+    users = people("vallentuna")
+    need_id = make_need("vallentuna")
+    act_as(login_as, users, actor)
+    response = client.post(
+        f"/needs/{need_id}/edit",
+        data={"title": "Ändrad", "description": "Ändrad text", "product_area": "gis"},
+    )
+    with app.app_context():
+        title = db.session.get(AdaptationNeed, need_id).title
+    if actor in EDITORS:
+        assert response.status_code == 302 and title == "Ändrad"
+    else:
+        assert_refused(response, actor)
+        assert title == "Export av detaljplaner"
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed"])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_resolve_or_close_need(app, client, login_as, people, make_need, actor, status):
+    users = people("vallentuna")
+    need_id = make_need("vallentuna")
+    act_as(login_as, users, actor)
+    response = client.post(f"/needs/{need_id}/status", data={"status": status})
+    with app.app_context():
+        current = db.session.get(AdaptationNeed, need_id).status
+    if actor in EDITORS:
+        assert current == NeedStatus(status)
+    else:
+        assert_refused(response, actor)
+        assert current == NeedStatus.OPEN
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_back_need(app, client, login_as, people, make_need, actor):
+    """Vallentuna's people try to back Sollentuna's need on Vallentuna's behalf."""
+    users = people("vallentuna")
+    need_id = make_need("sollentuna")
+    act_as(login_as, users, actor)
+    with app.app_context():
+        vallentuna_id = org("vallentuna").id
+    response = client.post(f"/needs/{need_id}/backings", data={"organisation_id": vallentuna_id})
+    with app.app_context():
+        backers = list(db.session.scalars(select(NeedBacking.organisation_id)))
+    if actor in EDITORS:
+        assert response.status_code == 302 and backers == [vallentuna_id]
+    else:
+        assert_refused(response, actor)
+        assert backers == []
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_unback_need(app, client, login_as, people, make_need, make_user, actor):
+    users = people("vallentuna")
+    need_id = make_need("sollentuna")
+    backer = make_user(member_of="vallentuna", role="editor")
+    with app.app_context():
+        from portal.exchange import services
+
+        vallentuna_id = org("vallentuna").id
+        services.back_need(user(backer), db.session.get(AdaptationNeed, need_id), org("vallentuna"))
+        db.session.commit()
+    act_as(login_as, users, actor)
+    response = client.post(f"/needs/{need_id}/backings/{vallentuna_id}/remove")
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(NeedBacking))
+    if actor in EDITORS:
+        assert count == 0
+    else:
+        assert_refused(response, actor)
+        assert count == 1
+
+
+# --- supplier answers ------------------------------------------------------------------------
+
+
+def _answer_data(supplier_id: int, **extra) -> dict:
+    return {
+        "organisation_id": supplier_id,
+        "product": "Matris Plan",
+        "support_status": "planned",
+        "available_from": "2027-03-01",
+        "body": "Kommer i version 5.",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_answer_need(app, client, login_as, people, make_need, make_supplier, actor):
+    slug = make_supplier()
+    users = people(slug)
+    need_id = make_need("vallentuna")
+    act_as(login_as, users, actor)
+    with app.app_context():
+        supplier_id = org(slug).id
+    response = client.post(f"/needs/{need_id}/answers", data=_answer_data(supplier_id))
+    with app.app_context():
+        answers = list(db.session.scalars(select(SupplierAnswer)))
+        status = db.session.get(AdaptationNeed, need_id).status
+    if actor in MEMBERS:
+        assert response.status_code == 302
+        assert [a.organisation_id for a in answers] == [supplier_id]
+        assert status == NeedStatus.ANSWERED
+    else:
+        assert_refused(response, actor)
+        assert answers == [] and status == NeedStatus.OPEN
+
+
+def _answer(app, make_user, need_id: int, slug: str) -> int:
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    author = make_user(member_of=slug, role="member")
+    with app.app_context():
+        answer = services.answer_need(
+            user(author),
+            db.session.get(AdaptationNeed, need_id),
+            org(slug),
+            product="Matris Plan",
+            support_status=SupportStatus.UNDER_CONSIDERATION,
+            body="Vi utreder.",
+        )
+        db.session.commit()
+        return answer.id
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_edit_answer_keeps_history(
+    app, client, login_as, people, make_need, make_supplier, make_user, actor
+):
+    slug = make_supplier()
+    users = people(slug)
+    need_id = make_need("vallentuna")
+    answer_id = _answer(app, make_user, need_id, slug)
+    act_as(login_as, users, actor)
+    response = client.post(
+        f"/needs/{need_id}/answers/{answer_id}/edit",
+        data={
+            "product": "Matris Plan",
+            "support_status": "planned",
+            "available_from": "2027-03-01",
+        },
+    )
+    with app.app_context():
+        answer = db.session.get(SupplierAnswer, answer_id)
+        versions = list(db.session.scalars(select(SupplierAnswerVersion)))
+        if actor in MEMBERS:
+            assert response.status_code == 302
+            assert answer.support_status.value == "planned"
+            assert [(v.number, v.support_status.value, v.body) for v in versions] == [
+                (1, "under_consideration", "Vi utreder.")
+            ]
+        else:
+            assert_refused(response, actor)
+            assert answer.support_status.value == "under_consideration" and versions == []
+    if actor in MEMBERS:
+        html = client.get(f"/needs/{need_id}").get_data(as_text=True)
+        assert "Vi utreder." in html  # the earlier version is shown
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_accept_answer(app, client, login_as, people, make_need, make_supplier, make_user, actor):
+    users = people("vallentuna")
+    need_id = make_need("vallentuna")
+    answer_id = _answer(app, make_user, need_id, make_supplier())
+    act_as(login_as, users, actor)
+    response = client.post(f"/needs/{need_id}/answers/{answer_id}/accept", data={"accepted": "1"})
+    with app.app_context():
+        accepted = db.session.get(SupplierAnswer, answer_id).accepted
+    if actor in EDITORS:
+        assert accepted
+    else:
+        assert_refused(response, actor)
+        assert not accepted

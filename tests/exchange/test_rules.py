@@ -1,0 +1,492 @@
+"""The rules of the exchange that are about kinds of organisations, uniqueness, history,
+visibility and lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.exchange.models import (
+    AdaptationNeed,
+    NeedBacking,
+    NeedStatus,
+    SupplierAnswer,
+    SupplierAnswerVersion,
+)
+from portal.extensions import db
+from tests.exchange.conftest import org, user
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_supplier_cannot_post_a_need_on_behalf_of_a_municipality(
+    app, client, login_as, make_user, make_supplier
+):
+    slug = make_supplier()
+    supplier_admin = make_user(member_of=slug, role="admin")
+    login_as(supplier_admin)
+    with app.app_context():
+        vallentuna_id, supplier_id = org("vallentuna").id, org(slug).id
+    data = {"title": "Behov", "description": "Text", "product_area": "gis"}
+    response = client.post("/needs/new", data={**data, "organisation_id": vallentuna_id})
+    assert response.status_code == 403
+    # ... nor on its own behalf: needs come from municipalities and authorities.
+    response = client.post("/needs/new", data={**data, "organisation_id": supplier_id})
+    assert response.status_code == 422
+    assert "kommuner och myndigheter" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AdaptationNeed)) == 0
+
+
+def test_authority_editor_can_post_a_need(app, client, login_as, make_user):
+    login_as(make_user(member_of="lantmateriet", role="editor"))
+    with app.app_context():
+        authority_id = org("lantmateriet").id
+    response = client.post(
+        "/needs/new",
+        data={
+            "organisation_id": authority_id,
+            "title": "Stöd för NGP-leverans",
+            "description": "Text",
+            "product_area": "gis",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_municipality_cannot_answer_as_a_supplier(app, client, login_as, make_user, make_need):
+    need_id = make_need("vallentuna")
+    login_as(make_user(member_of="gotland", role="admin"))
+    with app.app_context():
+        gotland_id = org("gotland").id
+    response = client.post(
+        f"/needs/{need_id}/answers",
+        data={"organisation_id": gotland_id, "product": "X", "support_status": "supported"},
+    )
+    assert response.status_code == 422
+    assert "Endast systemleverantörer" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SupplierAnswer)) == 0
+        assert db.session.get(AdaptationNeed, need_id).status == NeedStatus.OPEN
+
+
+def test_unverified_supplier_cannot_answer(
+    app, client, login_as, make_user, make_need, make_supplier
+):
+    slug = make_supplier("Overifierad AB", verified=False)
+    need_id = make_need()
+    login_as(make_user(member_of=slug, role="admin"))
+    with app.app_context():
+        supplier_id = org(slug).id
+    response = client.post(
+        f"/needs/{need_id}/answers",
+        data={"organisation_id": supplier_id, "product": "X", "support_status": "supported"},
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SupplierAnswer)) == 0
+
+
+def test_a_supplier_answers_once_then_edits(
+    app, client, login_as, make_user, make_need, make_supplier
+):
+    slug = make_supplier()
+    need_id = make_need()
+    login_as(make_user(member_of=slug, role="member"))
+    with app.app_context():
+        supplier_id = org(slug).id
+    data = {"organisation_id": supplier_id, "product": "X", "support_status": "supported"}
+    assert client.post(f"/needs/{need_id}/answers", data=data).status_code == 302
+    response = client.post(f"/needs/{need_id}/answers", data={**data, "product": "Y"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert list(db.session.scalars(select(SupplierAnswer.product))) == ["X"]
+
+
+def test_an_organisation_backs_a_need_once(app, client, login_as, make_user, make_need):
+    need_id = make_need("vallentuna")
+    login_as(make_user(member_of="gotland", role="editor"))
+    with app.app_context():
+        gotland_id = org("gotland").id
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": gotland_id})
+    response = client.post(f"/needs/{need_id}/backings", data={"organisation_id": gotland_id})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NeedBacking)) == 1
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "redan" in client.get(f"/needs/{need_id}").get_data(as_text=True) or "Gotland" in page
+
+
+def test_second_editor_of_the_same_organisation_cannot_back_again(
+    app, client, login_as, make_user, make_need
+):
+    need_id = make_need("vallentuna")
+    first = make_user(member_of="gotland", role="editor")
+    second = make_user(member_of="gotland", role="admin")
+    with app.app_context():
+        gotland_id = org("gotland").id
+    login_as(first)
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": gotland_id})
+    login_as(second)
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": gotland_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NeedBacking)) == 1
+
+
+def test_an_organisation_cannot_back_its_own_need(app, client, login_as, make_user, make_need):
+    need_id = make_need("vallentuna")
+    login_as(make_user(member_of="vallentuna", role="admin"))
+    with app.app_context():
+        vallentuna_id = org("vallentuna").id
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": vallentuna_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NeedBacking)) == 0
+
+
+def test_a_supplier_may_back_a_need(app, client, login_as, make_user, make_need, make_supplier):
+    slug = make_supplier()
+    need_id = make_need()
+    login_as(make_user(member_of=slug, role="editor"))
+    with app.app_context():
+        supplier_id = org(slug).id
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": supplier_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NeedBacking)) == 1
+
+
+def test_answer_versions_are_immutable(app, make_user, make_need, make_supplier):
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    slug = make_supplier()
+    need_id = make_need()
+    author = make_user(member_of=slug)
+    with app.app_context():
+        answer = services.answer_need(
+            user(author),
+            db.session.get(AdaptationNeed, need_id),
+            org(slug),
+            product="A",
+            support_status=SupportStatus.PLANNED,
+        )
+        for status in (SupportStatus.SUPPORTED, SupportStatus.NOT_PLANNED):
+            services.update_answer(user(author), answer, product="A", support_status=status)
+        db.session.commit()
+        versions = list(
+            db.session.scalars(select(SupplierAnswerVersion).order_by(SupplierAnswerVersion.number))
+        )
+        assert [(v.number, v.support_status) for v in versions] == [
+            (1, SupportStatus.PLANNED),
+            (2, SupportStatus.SUPPORTED),
+        ]
+        versions[0].body = "changed"
+        with pytest.raises(RuntimeError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_editing_an_answer_withdraws_its_acceptance(app, make_user, make_need, make_supplier):
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    slug = make_supplier()
+    need_id = make_need("vallentuna")
+    author = make_user(member_of=slug)
+    owner = make_user(member_of="vallentuna", role="editor")
+    with app.app_context():
+        answer = services.answer_need(
+            user(author), db.session.get(AdaptationNeed, need_id), org(slug),
+            product="A", support_status=SupportStatus.PLANNED,
+        )  # fmt: skip
+        services.set_answer_accepted(user(owner), answer, True)
+        services.update_answer(
+            user(author), answer, product="A", support_status=SupportStatus.NOT_PLANNED
+        )
+        assert answer.accepted is False
+        db.session.rollback()
+
+
+def test_resolved_need_cannot_be_answered_or_backed(
+    app, client, login_as, make_user, make_need, make_supplier
+):
+    slug = make_supplier()
+    need_id = make_need("vallentuna")
+    owner = make_user(member_of="vallentuna", role="editor")
+    login_as(owner)
+    client.post(f"/needs/{need_id}/status", data={"status": "resolved"})
+    login_as(make_user(member_of=slug, role="editor"))
+    with app.app_context():
+        supplier_id = org(slug).id
+    response = client.post(
+        f"/needs/{need_id}/answers",
+        data={"organisation_id": supplier_id, "product": "X", "support_status": "supported"},
+    )
+    assert response.status_code == 422
+    client.post(f"/needs/{need_id}/backings", data={"organisation_id": supplier_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SupplierAnswer)) == 0
+        assert db.session.scalar(select(func.count()).select_from(NeedBacking)) == 0
+
+
+def test_reopening_an_answered_need_makes_it_answered_again(
+    app, client, login_as, make_user, make_need, make_supplier
+):
+    slug = make_supplier()
+    need_id = make_need("vallentuna")
+    login_as(make_user(member_of=slug))
+    with app.app_context():
+        supplier_id = org(slug).id
+    client.post(
+        f"/needs/{need_id}/answers",
+        data={"organisation_id": supplier_id, "product": "X", "support_status": "supported"},
+    )
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    client.post(f"/needs/{need_id}/status", data={"status": "closed"})
+    client.post(f"/needs/{need_id}/status", data={"status": "open"})
+    with app.app_context():
+        assert db.session.get(AdaptationNeed, need_id).status == NeedStatus.ANSWERED
+
+
+# --- experiences: visibility, authorship, Markdown -------------------------------------------
+
+
+def test_draft_is_404_to_outsiders_and_hidden_from_lists(
+    app, client, login_as, make_user, make_experience
+):
+    experience_id = make_experience("vallentuna", publish=False, title="Hemligt utkast")
+    assert client.get(f"/experiences/{experience_id}").status_code == 404
+    login_as(make_user(member_of="gotland", role="admin"))
+    assert client.get(f"/experiences/{experience_id}").status_code == 404
+    assert "Hemligt utkast" not in client.get("/experiences").get_data(as_text=True)
+    assert "Hemligt utkast" not in client.get("/organizations/vallentuna").get_data(as_text=True)
+    login_as(make_user(member_of="vallentuna", role="member"))
+    assert client.get(f"/experiences/{experience_id}").status_code == 200
+
+
+def test_author_who_is_a_plain_member_edits_and_publishes_own_experience(
+    app, client, login_as, make_user, make_experience
+):
+    author = make_user(member_of="vallentuna", role="member")
+    experience_id = make_experience("vallentuna", author_id=author, publish=False)
+    login_as(author)
+    client.post(f"/experiences/{experience_id}/edit", data={"title": "Egen", "body": "Text"})
+    client.post(f"/experiences/{experience_id}/publish")
+    html = client.get("/experiences").get_data(as_text=True)
+    assert "Egen" in html
+
+
+def test_unverified_organisation_cannot_publish(app, client, login_as, make_user, make_supplier):
+    slug = make_supplier("Ny AB", verified=False)
+    admin = make_user(member_of=slug, role="admin")
+    login_as(admin)
+    with app.app_context():
+        supplier_id = org(slug).id
+    client.post(
+        "/experiences/new",
+        data={"organisation_id": supplier_id, "title": "Erfarenhet", "body": "Text"},
+    )
+    with app.app_context():
+        from portal.exchange.models import Experience, ExperienceStatus
+
+        experience = db.session.scalar(select(Experience))
+    client.post(f"/experiences/{experience.id}/publish")
+    with app.app_context():
+        assert db.session.get(Experience, experience.id).status == ExperienceStatus.DRAFT
+
+
+def test_comment_author_can_remove_own_comment(app, client, login_as, make_user, make_experience):
+    from portal.exchange.models import ExperienceComment
+
+    experience_id = make_experience()
+    commenter = make_user(member_of="skr")
+    login_as(commenter)
+    client.post(f"/experiences/{experience_id}/comments", data={"body": "Ångrar mig"})
+    with app.app_context():
+        comment_id = db.session.scalar(select(ExperienceComment.id))
+    client.post(f"/experiences/{experience_id}/comments/{comment_id}/remove")
+    html = client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+    assert "Ångrar mig" not in html and "Kommentaren har tagits bort" in html
+
+
+def test_comments_and_texts_are_rendered_as_sanitised_markdown(
+    app, client, login_as, make_user, make_experience
+):
+    experience_id = make_experience()
+    login_as(make_user())
+    client.post(
+        f"/experiences/{experience_id}/comments",
+        data={"body": "**fet** <script>alert(1)</script> [x](javascript:alert(1))"},
+    )
+    html = client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+    assert "<strong>fet</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert 'href="javascript:' not in html
+    assert "<strong>lärdomar</strong>" in html  # the experience body too
+
+
+def test_empty_comment_is_refused_and_typed_text_kept(
+    app, client, login_as, make_user, make_experience
+):
+    experience_id = make_experience()
+    login_as(make_user())
+    response = client.post(f"/experiences/{experience_id}/comments", data={"body": "   "})
+    assert response.status_code == 422
+
+
+def test_invalid_need_form_keeps_what_was_typed(app, client, login_as, make_user):
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    with app.app_context():
+        vallentuna_id = org("vallentuna").id
+    response = client.post(
+        "/needs/new",
+        data={"organisation_id": vallentuna_id, "title": "", "description": "Min långa text"},
+    )
+    assert response.status_code == 422
+    assert "Min långa text" in response.get_data(as_text=True)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def test_experience_filters(app, client, make_experience):
+    make_experience(
+        "vallentuna", title="Om NGP", tags=["geodata"], standards=["nationella-geodataplattformen"]
+    )
+    make_experience("gotland", title="Om förankring", tags=["förankring"])
+    make_experience("lantmateriet", title="Myndighetens lärdom", tags=["geodata"])
+
+    def titles(query: str) -> set[str]:
+        html = client.get(f"/experiences?{query}").get_data(as_text=True)
+        return {t for t in ("Om NGP", "Om förankring", "Myndighetens lärdom") if t in html}
+
+    assert titles("") == {"Om NGP", "Om förankring", "Myndighetens lärdom"}
+    assert titles("tag=geodata") == {"Om NGP", "Myndighetens lärdom"}
+    assert titles("standard=nationella-geodataplattformen") == {"Om NGP"}
+    assert titles("kind=authority") == {"Myndighetens lärdom"}
+    assert titles("county=09") == {"Om förankring"}  # Gotlands län
+    assert titles("kind=municipality&county=01") == {"Om NGP"}
+
+
+def test_needs_sorted_by_backing_and_filtered(app, client, make_user, make_need):
+    from portal.exchange import services
+
+    few = make_need("vallentuna", title="Lite stöd", standard="bfs-2020-5")
+    many = make_need("gotland", title="Mycket stöd", standard="citygml")
+    make_need("lantmateriet", title="Myndighetsbehov")
+    backings = [("skr", few), ("skr", many), ("umea", many), ("lund", many)]
+    editors = {slug: make_user(member_of=slug, role="editor") for slug, _ in backings}
+    with app.app_context():
+        for slug, need_id in backings:
+            need = db.session.get(AdaptationNeed, need_id)
+            services.back_need(user(editors[slug]), need, org(slug))
+        db.session.commit()
+
+    def order(query: str) -> list[str]:
+        text = _text(client.get(f"/needs?{query}").get_data(as_text=True))
+        found = [(text.find(t), t) for t in ("Lite stöd", "Mycket stöd", "Myndighetsbehov")]
+        return [t for pos, t in sorted(found) if pos >= 0]
+
+    assert order("sort=backed") == ["Mycket stöd", "Lite stöd", "Myndighetsbehov"]
+    assert order("sort=newest") == ["Myndighetsbehov", "Mycket stöd", "Lite stöd"]
+    assert order("standard=bfs-2020-5") == ["Lite stöd"]
+    assert order("kind=authority") == ["Myndighetsbehov"]
+    assert order("county=09") == ["Mycket stöd"]
+    assert order("status=resolved") == []
+    assert "3 organisationer" in _text(client.get("/needs").get_data(as_text=True))
+
+
+def test_for_suppliers_shows_open_needs_most_backed_first_and_what_is_unanswered(
+    app, client, login_as, make_user, make_need, make_supplier
+):
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    slug = make_supplier()
+    answered = make_need("vallentuna", title="Redan besvarat")
+    backed = make_need("gotland", title="Populärt behov")
+    closed = make_need("lund", title="Stängt behov")
+    member = make_user(member_of=slug)
+    editor = make_user(member_of="skr", role="editor")
+    owner = make_user(member_of="lund", role="editor")
+    with app.app_context():
+        services.answer_need(
+            user(member), db.session.get(AdaptationNeed, answered), org(slug),
+            product="P", support_status=SupportStatus.SUPPORTED,
+        )  # fmt: skip
+        services.back_need(user(editor), db.session.get(AdaptationNeed, backed), org("skr"))
+        services.change_need_status(
+            user(owner), db.session.get(AdaptationNeed, closed), NeedStatus.CLOSED
+        )
+        db.session.commit()
+    login_as(member)
+    text = _text(client.get("/needs/for-suppliers").get_data(as_text=True))
+    assert "Stängt behov" not in text
+    assert text.find("Populärt behov") < text.find("Redan besvarat")
+    assert re.search(r"Populärt behov .*? Inte besvarat ännu", text)
+    text = _text(client.get("/needs/for-suppliers?unanswered=1").get_data(as_text=True))
+    assert "Populärt behov" in text and "Redan besvarat" not in text
+
+
+def test_organisation_page_lists_its_experiences_and_needs(client, make_experience, make_need):
+    make_experience("vallentuna", title="Vallentunas lärdom")
+    make_need("vallentuna", title="Vallentunas behov")
+    make_need("gotland", title="Gotlands behov")
+    html = client.get("/organizations/vallentuna").get_data(as_text=True)
+    assert "Vallentunas lärdom" in html and "Vallentunas behov" in html
+    assert "Gotlands behov" not in html
+
+
+def test_editing_an_experience_keeps_and_changes_its_tags(
+    app, client, login_as, make_user, make_experience
+):
+    experience_id = make_experience(tags=["geodata", "ngp"], standards=["citygml"])
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    form = client.get(f"/experiences/{experience_id}/edit").get_data(as_text=True)
+    assert 'value="geodata, ngp"' in form
+    client.post(
+        f"/experiences/{experience_id}/edit",
+        data={"title": "T", "body": "B", "tags": "ngp, Arkiv"},
+    )
+    html = client.get("/experiences?tag=arkiv").get_data(as_text=True)
+    assert "<h3><a" in html and ">T</a>" in html
+    assert "CityGML" not in client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+
+
+def test_supplier_page_lists_its_answers(app, client, make_user, make_need, make_supplier):
+    from portal.exchange import services
+    from portal.exchange.models import SupportStatus
+
+    slug = make_supplier()
+    need_id = make_need(title="Behov med svar")
+    member = make_user(member_of=slug)
+    with app.app_context():
+        services.answer_need(
+            user(member), db.session.get(AdaptationNeed, need_id), org(slug),
+            product="Matris Plan", support_status=SupportStatus.PLANNED,
+        )  # fmt: skip
+        db.session.commit()
+    text = _text(client.get(f"/organizations/{slug}").get_data(as_text=True))
+    assert "Behov med svar Matris Plan Planerat" in text
+
+
+def test_experience_author_can_remove_comments_on_it(
+    app, client, login_as, make_user, make_experience
+):
+    from portal.exchange.models import ExperienceComment
+
+    author = make_user(member_of="vallentuna", role="member")
+    experience_id = make_experience(author_id=author)
+    login_as(make_user(member_of="skr"))
+    client.post(f"/experiences/{experience_id}/comments", data={"body": "Reklam för något"})
+    with app.app_context():
+        comment_id = db.session.scalar(select(ExperienceComment.id))
+    login_as(author)
+    page = client.get(f"/experiences/{experience_id}").get_data(as_text=True)
+    assert "Ta bort kommentaren" in page
+    client.post(f"/experiences/{experience_id}/comments/{comment_id}/remove")
+    with app.app_context():
+        assert db.session.get(ExperienceComment, comment_id).removed

@@ -1,0 +1,3 @@
+"""Fixtures shared with the exchange tests."""
+
+from tests.exchange.conftest import people  # noqa: F401
