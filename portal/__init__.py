@@ -74,6 +74,7 @@ def _register_models() -> None:
     import portal.accounts.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
+    import portal.search.models  # noqa: F401
     import portal.standards.models  # noqa: F401
 
 
@@ -85,6 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+
+    import portal.search
+
+    portal.search.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,34 @@
+"""The search page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, render_template, request
+
+from portal.search import hooks, services
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+log = logging.getLogger(__name__)
+
+
+def _page_arg() -> int:
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+@bp.get("")
+def index():
+    """Search published content, narrowed by facets."""
+    text = (request.args.get("q") or "")[:500]
+    if current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
+        # Bring this host's index up to date with changes made on other hosts, if nobody is
+        # writing right now: never wait, readers do not block.
+        hooks.catch_up(wait=0, max_batches=1)
+    results = services.search(
+        text,
+        selected=services.clean_selection(request.args.to_dict(flat=False)),
+        page=_page_arg(),
+        sort=request.args.get("sort", "relevance"),
+    )
+    return render_template("search/index.html", results=results, q=text, facet_defs=services.FACETS)
