@@ -24,6 +24,7 @@ BODY_BOOST = 1.5
 PARTS_BOOST = 0.3
 
 _ITEM_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_FIELD_RE = re.compile(r"^-?\w+:(.+)$")
 
 
 @dataclass
@@ -72,6 +73,10 @@ def parse(text: str) -> ParsedQuery:
                 pending_not = True
                 continue
             negated = raw.startswith("-") and len(raw) > 1
+            # `field:value` (search-engine syntax): search for the value.
+            field_syntax = _FIELD_RE.match(raw)
+            if field_syntax:
+                raw = field_syntax.group(1)
             item_words = words(raw)
             item = Item(item_words, phrase=len(item_words) > 1, negated=negated)
         else:

@@ -43,23 +43,28 @@ _local = threading.local()
 
 
 def _searcher():
-    """This thread's searcher for the configured index, refreshed when the index changed."""
+    """This thread's searcher for the configured index, replaced when the index changed.
+
+    Whoosh's ``Searcher.refresh()`` re-uses segment readers, and a re-used reader keeps the
+    deletions it was opened with: a document deleted by a commit that added nothing would
+    stay findable. So a changed generation gets a fresh searcher instead.
+    """
     directory = str(indexing.index_dir())
     cache: dict[str, Any] = getattr(_local, "searchers", None) or {}
     _local.searchers = cache
     searcher = cache.get(directory)
     if searcher is not None:
         try:
-            searcher = searcher.refresh()
+            if searcher._ix.latest_generation() == searcher.reader().generation():
+                return searcher
         except Exception:  # the index was replaced underneath: open it again
             log.exception("reopening the search index")
-            searcher = None
-    if searcher is None:
-        ix = indexing._open_index(Path(directory))
-        if ix is None:
-            cache.pop(directory, None)
-            return None
-        searcher = ix.searcher()
+        searcher.close()
+        cache.pop(directory, None)
+    ix = indexing._open_index(Path(directory))
+    if ix is None:
+        return None
+    searcher = ix.searcher()
     cache[directory] = searcher
     return searcher
 
@@ -85,7 +90,13 @@ class Hit:
     snippet: list[Segment]
     org_name: str
     date: datetime | None
-    url: str | None
+    stored: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def url(self) -> str | None:
+        """The document's address (built in a request, where URLs can be built)."""
+        source = registry.get_source(self.doc_type)
+        return source.url(self.stored) if source else None
 
 
 @dataclass
@@ -94,6 +105,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    url: str = ""
 
 
 @dataclass
@@ -201,6 +213,17 @@ def _has_hits(searcher, query: wq.Query) -> bool:
     return not searcher.search(query, limit=1).is_empty()
 
 
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
 def _suggest(searcher, text: str, parsed: ParsedQuery) -> str | None:
     """A corrected query when a word finds nothing; only words of live, public documents."""
     corrector = searcher.corrector("exact")
@@ -212,7 +235,8 @@ def _suggest(searcher, text: str, parsed: ParsedQuery) -> str | None:
         word = item.words[0]
         if _has_hits(searcher, word_query(word)):
             continue
-        for candidate in corrector.suggest(word, limit=5, maxdist=2, prefix=1):
+        candidates = corrector.suggest(word, limit=8, maxdist=2, prefix=1)
+        for candidate in sorted(candidates, key=lambda c: _distance(word, c)):
             # The lexicon still holds words of deleted documents until segments merge: only
             # offer a word that finds something now.
             if candidate != word and _has_hits(searcher, word_query(candidate)):
@@ -272,7 +296,7 @@ def _hit(stored: Mapping[str, Any], highlighter: Highlighter) -> Hit:
         snippet=highlighter.segments(stored.get("body", ""), SNIPPET_CHARS),
         org_name=stored.get("org_name", ""),
         date=stored.get("date"),
-        url=source.url(stored) if source else None,
+        stored=stored,
     )
 
 

@@ -31,7 +31,7 @@ def _int_keys(keys: Sequence[str]) -> list[int]:
 
 
 def _county_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(County.code, County.name)).tuples().all())
+    return {code: name for code, name in session.execute(select(County.code, County.name))}
 
 
 def organisation_document(org: Organisation, counties: Mapping[str, str]) -> SearchDocument:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from portal.search import hooks, services
 
@@ -15,6 +15,17 @@ log = logging.getLogger(__name__)
 def _page_arg() -> int:
     value = request.args.get("page", "")
     return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def _toggle_url(name: str, value: str, on: bool) -> str:
+    """This search with one facet value added or removed (back to the first page)."""
+    args = request.args.to_dict(flat=False)
+    values = [v for v in args.get(name, []) if v != value]
+    if on:
+        values.append(value)
+    args[name] = values
+    args.pop("page", None)
+    return url_for("search.index", **args)
 
 
 @bp.get("")
@@ -31,4 +42,7 @@ def index():
         page=_page_arg(),
         sort=request.args.get("sort", "relevance"),
     )
+    for facet in results.facets:
+        for value in facet.values:
+            value.url = _toggle_url(facet.name, value.value, not value.selected)
     return render_template("search/index.html", results=results, q=text, facet_defs=services.FACETS)
