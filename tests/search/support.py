@@ -41,7 +41,16 @@ def fresh_search_index(app: Flask, tmp_path: Path) -> Iterator[str]:
         app.config.update(before)
 
 
-def add_org(name: str, description: str = "", *, verified: bool = True, kind=None, county=None):
+def add_org(
+    name: str,
+    description: str = "",
+    *,
+    verified: bool = True,
+    kind=None,
+    county=None,
+    updated_at=None,
+    commit: bool = True,
+):
     """Create an organisation and commit (the change log row comes with it); return its id."""
     from portal.orgs.models import Organisation, OrganisationKind
     from portal.orgs.services import unique_slug
@@ -53,16 +62,21 @@ def add_org(name: str, description: str = "", *, verified: bool = True, kind=Non
         description=description,
         verified=verified,
         county_code=county,
+        updated_at=updated_at,
     )
     db.session.add(org)
-    db.session.commit()
+    db.session.flush()
+    if commit:
+        db.session.commit()
     return org.id
 
 
 def index_now() -> None:
+    from portal.search.changes import CHANGED_FLAG
     from portal.search.indexing import apply_pending_changes
 
     apply_pending_changes(wait=10)
+    db.session.info.pop(CHANGED_FLAG, None)
 
 
 def titles(results) -> list[str]:

@@ -110,9 +110,12 @@ def test_busy_index_never_fails_a_request_and_the_next_run_catches_up(
 
 
 def test_lock_wait_is_bounded(search_index):
-    with indexing.writer_lock(Path(search_index), 1), pytest.raises(indexing.IndexBusy):
-        with indexing.writer_lock(Path(search_index), 0.1):
-            pass
+    with (
+        indexing.writer_lock(Path(search_index), 1),
+        pytest.raises(indexing.IndexBusy),
+        indexing.writer_lock(Path(search_index), 0.1),
+    ):
+        pass
 
 
 def test_late_committing_transaction_is_not_skipped(ctx, search_index):
