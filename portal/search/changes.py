@@ -45,9 +45,10 @@ def _keys_for(session: Session, obj: Any, kind: str) -> set[tuple[str, str]]:
             changed = _changed_columns(session, obj)
             if not changed or (watched is not None and not (changed & watched)):
                 continue
-        elif kind == "new":
-            # Only the document itself can be affected by a new row of a watched model.
-            pass
+        elif kind == "new" and any(isinstance(obj, m) for m in source.watched_columns):
+            # A new related row (say, a new organisation for the standards source) cannot
+            # be shown on an existing document yet: only its later changes matter.
+            continue
         for key in source.affected_keys(obj):
             keys.add((source.doc_type, str(key)))
     return keys

@@ -13,10 +13,14 @@ from portal.search.changes import CHANGED_FLAG
 log = logging.getLogger(__name__)
 
 
-def catch_up(*, wait: float | None = None, max_batches: int | None = None) -> None:
+def catch_up(
+    *, wait: float | None = None, max_batches: int | None = None, light: bool = False
+) -> None:
     """Apply pending changes; on any failure log it and leave the rest to the next run."""
     try:
-        indexing.apply_pending_changes(wait=wait, max_batches=max_batches)
+        indexing.apply_pending_changes(
+            wait=wait, max_batches=max_batches, allow_type_refresh=not light
+        )
     except indexing.IndexBusy:
         log.info("search index busy; pending changes are applied by the next run")
     except indexing.IndexNeedsRebuild as error:

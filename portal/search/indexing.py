@@ -236,11 +236,13 @@ def apply_pending_changes(
     wait: float | None = None,
     rebuild_if_needed: bool = False,
     max_batches: int | None = None,
+    allow_type_refresh: bool = True,
 ) -> ApplyResult:
     """Apply the change log to this host's index, from its cursor, in id order.
 
     Waits at most `wait` seconds for the writer lock (IndexBusy). Raises IndexNeedsRebuild when
     the index cannot be brought up to date incrementally, unless `rebuild_if_needed`.
+    `max_batches` and `allow_type_refresh=False` bound the work (the search page uses them).
     """
     directory = index_dir()
     wait = current_app.config.get("SEARCH_LOCK_TIMEOUT", 10.0) if wait is None else wait
@@ -272,6 +274,8 @@ def apply_pending_changes(
                 .limit(BATCH_SIZE)
             ).all()
             session.rollback()  # end the read transaction: loads below see fresh commits
+            if not allow_type_refresh and any(r[2] == "*" for r in rows):
+                break  # re-checking a whole type is work for a commit hook or the watcher
             if not rows:
                 live = {g: s for g, s in cursor.gaps.items() if now - s < _gap_seconds()}
                 if live != cursor.gaps:

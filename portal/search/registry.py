@@ -120,7 +120,8 @@ class SearchSource:
     load_documents: Callable[[Session, Sequence[str]], Mapping[str, SearchDocument | None]]
     public_keys: Callable[[Session], Iterable[str]]
     url: Callable[[Mapping[str, Any]], str | None]
-    # Per model: which changed columns matter (None: any change does).
+    # Related models shown on this source's documents, with the columns that matter: only
+    # changes to those columns (and deletions) are logged; new related rows are not.
     watched_columns: Mapping[type, frozenset[str]] = field(default_factory=dict)
 
 

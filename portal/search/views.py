@@ -35,7 +35,7 @@ def index():
     if current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
         # Bring this host's index up to date with changes made on other hosts, if nobody is
         # writing right now: never wait, readers do not block.
-        hooks.catch_up(wait=0, max_batches=1)
+        hooks.catch_up(wait=0, max_batches=1, light=True)
     results = services.search(
         text,
         selected=services.clean_selection(request.args.to_dict(flat=False)),

@@ -87,3 +87,13 @@ def test_deleting_logs_the_document_and_what_referred_to_it(ctx):
     logged = _log_after(last)
     assert ("organisation", str(org.id)) in logged
     assert ("standard", str(std.id)) in logged
+
+
+def test_a_new_organisation_logs_only_itself(ctx, count_queries):
+    last = _last()
+    org = Organisation(name="Ny AB", slug="ny-ab", kind="supplier", verified=True)
+    db.session.add(org)
+    with count_queries() as flush:
+        db.session.flush()
+    assert _log_after(last) == [("organisation", str(org.id))]
+    assert flush.count == 2  # the row and its log row; no look-up of owned standards
