@@ -361,7 +361,9 @@ def _rebuild_locked(
     ix = _open_index(directory)
     if ix is None or set(ix.schema.names()) != set(make_schema().names()):
         ix = whoosh_index.create_in(str(directory), make_schema())
-    writer = _writer(ix)
+    # A bigger sort buffer makes a large rebuild several times faster (fewer runs to merge).
+    memory = int(current_app.config.get("SEARCH_REBUILD_MEMORY_MB", 512))
+    writer = ix.writer(timeout=5.0, delay=0.05, limitmb=memory)
     total = 0
     try:
         for source in registry.sources():
