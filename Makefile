@@ -12,6 +12,7 @@ PORT   ?= 5000
 run: setup
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) seed --demo
+	FLASK_DEBUG=1 $(FLASK) search update
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Set up everything and run the whole test suite (pass options with ARGS="...")

@@ -75,6 +75,7 @@ def _register_models() -> None:
     import portal.exchange.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
+    import portal.search.models  # noqa: F401
     import portal.standards.models  # noqa: F401
 
 
@@ -93,6 +94,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(standards_bp)
     app.register_blueprint(experiences_bp)
     app.register_blueprint(needs_bp)
+
+    import portal.search
+
+    portal.search.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

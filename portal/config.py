@@ -27,6 +27,14 @@ class Config:
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+        # Apply the search change log after each committed request (and before searching).
+        self.SEARCH_INDEX_ON_COMMIT = _bool("SEARCH_INDEX_ON_COMMIT", default=True)
+        # Seconds to wait for this host's index writer lock inside a request.
+        self.SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "5"))
+        # How long a change-log id that is missing (a transaction not yet committed) is awaited.
+        self.SEARCH_GAP_SECONDS = float(os.environ.get("SEARCH_GAP_SECONDS", "600"))
+        # Sort buffer of `flask search rebuild` (more memory, much faster large rebuilds).
+        self.SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", "512"))
         # Cookies: HttpOnly and SameSite always; Secure unless explicitly running over plain HTTP.
         secure = _bool("SESSION_COOKIE_SECURE", default=not self.DEBUG)
         self.SESSION_COOKIE_HTTPONLY = True

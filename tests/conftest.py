@@ -92,6 +92,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "SEARCH_INDEX_DIR": str(index_dir),
+            # Tests that search use the `search_index` fixture, which turns this on.
+            "SEARCH_INDEX_ON_COMMIT": False,
             "WTF_CSRF_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
@@ -209,6 +211,15 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[[int], FlaskClient]:
         return client
 
     return do_login
+
+
+@pytest.fixture
+def search_index(app: Flask, tmp_path, _clean_database) -> Iterator[str]:
+    """A fresh search index of the reference data, updated after each request, per test."""
+    from tests.search.support import fresh_search_index
+
+    with fresh_search_index(app, tmp_path) as directory:
+        yield directory
 
 
 # --- counting SQL queries ----------------------------------------------------------------------

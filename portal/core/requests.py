@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from blinker import Namespace
+from flask import Flask, Response, current_app, g
 
 from portal.extensions import db, login_manager
+
+# Sent after the request's transaction is committed (e.g. search applies its change log).
+request_committed = Namespace().signal("request-committed")
 
 
 def init_request_handling(app: Flask) -> None:
@@ -14,6 +18,7 @@ def init_request_handling(app: Flask) -> None:
     def commit_on_success(response: Response) -> Response:
         if response.status_code < 400 and not g.get("rollback_only"):
             db.session.commit()
+            request_committed.send(current_app._get_current_object())
         else:
             db.session.rollback()
         return response

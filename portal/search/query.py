@@ -1,0 +1,138 @@
+"""Turn whatever a person types into a Whoosh query: never a syntax error.
+
+Supported: words (all must match, in any inflection or as part of a compound), "quoted
+phrases", ``OR`` between two items, ``-word`` or ``NOT word`` to exclude. Everything else
+(brackets, ``*``, ``field:`` prefixes, stray quotes) is read as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as q
+
+from portal.search.analysis import PART_MIN_LENGTH, fold, index_form, words
+
+MAX_QUERY_LENGTH = 500
+MAX_ITEMS = 16
+
+# Boosts: exact spelling > whole word in the title > whole word in the text > part of a word.
+EXACT_BOOST = 3.0
+TITLE_BOOST = 3.0
+BODY_BOOST = 1.5
+PARTS_BOOST = 0.3
+
+_ITEM_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_FIELD_RE = re.compile(r"^-?\w+:(.+)$")
+
+
+@dataclass
+class Item:
+    words: list[str]
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Item]] = field(default_factory=list)  # AND of ORs of items
+    negated: list[Item] = field(default_factory=list)
+
+    @property
+    def positive_items(self) -> list[Item]:
+        return [i for g in self.groups for i in g]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def parse(text: str) -> ParsedQuery:
+    """Read a person's query; unknown syntax is plain text."""
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    if text.count('"') % 2:
+        # An unbalanced quote: the last one opens nothing.
+        head, _, tail = text.rpartition('"')
+        text = f"{head} {tail}"
+    parsed = ParsedQuery()
+    pending_or = False
+    pending_not = False
+    count = 0
+    for match in _ITEM_RE.finditer(text):
+        if count >= MAX_ITEMS:
+            break
+        minus, phrase_text, raw = match.groups()
+        if raw is not None:
+            if raw == "OR":
+                pending_or = bool(parsed.groups)
+                continue
+            if raw == "AND":
+                continue
+            if raw == "NOT":
+                pending_not = True
+                continue
+            negated = raw.startswith("-") and len(raw) > 1
+            # `field:value` (search-engine syntax): search for the value.
+            field_syntax = _FIELD_RE.match(raw)
+            if field_syntax:
+                raw = field_syntax.group(1)
+            item_words = words(raw)
+            item = Item(item_words, phrase=len(item_words) > 1, negated=negated)
+        else:
+            item_words = words(phrase_text)
+            item = Item(item_words, phrase=len(item_words) > 1, negated=bool(minus))
+        if not item.words:
+            continue
+        count += 1
+        if pending_not:
+            item.negated, pending_not = True, False
+        if item.negated:
+            parsed.negated.append(item)
+        elif pending_or and parsed.groups:
+            parsed.groups[-1].append(item)
+        else:
+            parsed.groups.append([item])
+        pending_or = False
+    return parsed
+
+
+def word_query(word: str) -> q.Query:
+    """One lower-case word against every view of the text, best views boosted."""
+    stemmed = index_form(word)
+    subqueries: list[q.Query] = [
+        q.Term("exact", word, boost=EXACT_BOOST),
+        q.Term("title", stemmed, boost=TITLE_BOOST),
+        q.Term("body", stemmed, boost=BODY_BOOST),
+    ]
+    for part in sorted({fold(word), stemmed}):
+        if len(part) >= PART_MIN_LENGTH:
+            subqueries.append(q.Term("parts", part, boost=PARTS_BOOST))
+    return q.Or(subqueries)
+
+
+def item_query(item: Item) -> q.Query:
+    if not item.phrase:
+        return word_query(item.words[0])
+    stems = [index_form(w) for w in item.words]
+    return q.Or(
+        [
+            q.Phrase("exact", item.words, boost=EXACT_BOOST),
+            q.Phrase("title", stems, boost=TITLE_BOOST),
+            q.Phrase("body", stems, boost=BODY_BOOST),
+        ]
+    )
+
+
+def build(parsed: ParsedQuery, *, any_word: bool = False) -> q.Query | None:
+    """The Whoosh query for a parsed query (None when nothing is left to search for)."""
+    if parsed.empty:
+        return None
+    groups = [
+        q.Or([item_query(i) for i in group]) if len(group) > 1 else item_query(group[0])
+        for group in parsed.groups
+    ]
+    positive: q.Query = q.Or(groups) if any_word else q.And(groups)
+    if parsed.negated:
+        positive = q.AndNot(positive, q.Or([item_query(i) for i in parsed.negated]))
+    return positive
