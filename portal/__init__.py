@@ -75,6 +75,7 @@ def _register_models() -> None:
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
     import portal.standards.models  # noqa: F401
+    import portal.tokens.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -85,6 +86,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+
+    from portal.tokens.views import bp as tokens_bp
+
+    app.register_blueprint(tokens_bp)
+
+    # The JSON API (flask-smorest) under /api/v1; features add theirs with register_api_blueprint.
+    from portal.api import init_api
+
+    init_api(app)
 
 
 def _register_cli(app: Flask) -> None:

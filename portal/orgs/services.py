@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -109,6 +109,15 @@ class OrganisationFilter:
 
 def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of organisations matching the filters, ordered by name."""
+    return paginate(_organisations_matching(filters), page, per_page)
+
+
+def export_organisations(filters: OrganisationFilter, limit: int = 10_000) -> list[Organisation]:
+    """Return every organisation matching the filters (up to `limit`), for a CSV export."""
+    return list(db.session.scalars(_organisations_matching(filters).limit(limit)).unique())
+
+
+def _organisations_matching(filters: OrganisationFilter) -> Select:
     stmt = select(Organisation)
     if filters.kind:
         stmt = stmt.where(Organisation.kind == filters.kind)
@@ -128,8 +137,7 @@ def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int
                     Organisation.municipality_code == term,
                 )
             )
-    stmt = stmt.order_by(Organisation.name, Organisation.id)
-    return paginate(stmt, page, per_page)
+    return stmt.order_by(Organisation.name, Organisation.id)
 
 
 def list_members(actor: User | None, org: Organisation) -> list[Membership]:
