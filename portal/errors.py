@@ -108,7 +108,9 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or _flatten_messages(data.get("messages") or {})
     if wants_json():
-        message = data.get("message") or error.description or ""
+        message = data.get("message") or (
+            _("Some fields are invalid; see errors.") if errors else error.description or ""
+        )
         response, status = _error_response(code, title_for(code, error.name), message, errors)
     else:
         response, status = _error_response(code, title_for(code, error.name), "")

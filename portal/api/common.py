@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -81,24 +80,24 @@ def _page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
 
 
-def paginated(page: Page, last_modified: datetime | None = None) -> tuple[dict, int, dict]:
-    """Answer a page as the envelope with Link headers to the neighbouring pages."""
+def paginated(page: Page) -> tuple[dict, int, dict]:
+    """Answer a page as the envelope with Link headers to the neighbouring pages.
+
+    Lists carry an ETag but no Last-Modified: an item leaving the list changes no timestamp.
+    """
     links = [f'<{_page_url(1)}>; rel="first"', f'<{_page_url(page.pages)}>; rel="last"']
     if page.has_prev:
         links.append(f'<{_page_url(min(page.page - 1, page.pages))}>; rel="prev"')
     if page.has_next:
         links.append(f'<{_page_url(page.page + 1)}>; rel="next"')
     headers = {"Link": ", ".join(links)}
-    if last_modified is not None:
-        headers["Last-Modified"] = http_date(as_utc(last_modified))
     body = {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total}
     return body, 200, headers
 
 
-def latest(moments: Iterable[datetime | None]) -> datetime | None:
-    """Return the latest of some timestamps (for Last-Modified), or None."""
-    known = [as_utc(m) for m in moments if m is not None]
-    return max(known) if known else None
+def last_modified(moment: datetime) -> dict[str, str]:
+    """Return the Last-Modified header for a single resource changed at `moment`."""
+    return {"Last-Modified": http_date(as_utc(moment))}
 
 
 LINK_HEADER = {

@@ -8,14 +8,13 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
-from werkzeug.http import http_date
 
 from portal.api.common import (
     LINK_HEADER,
     PaginationArgsSchema,
     UtcDateTime,
     conditional,
-    latest,
+    last_modified,
     page_schema,
     paginated,
     text_field,
@@ -23,7 +22,6 @@ from portal.api.common import (
 from portal.core.csv_export import csv_response
 from portal.orgs import services
 from portal.orgs.models import OrganisationKind
-from portal.tokens.models import as_utc
 
 blp = Blueprint(
     "api_organizations",
@@ -89,7 +87,7 @@ def _filters(args: dict) -> services.OrganisationFilter:
 def list_organizations(args: dict):
     """List organisations, filtered like the organisations page."""
     page = services.list_organisations(_filters(args), args["page"], args["per_page"])
-    return paginated(page, latest(org.updated_at for org in page.items))
+    return paginated(page)
 
 
 class OrganisationCsvArgsSchema(OrganisationFilterSchema):
@@ -130,4 +128,4 @@ def get_organization(slug_or_code: str):
     if not _KEY.fullmatch(slug_or_code):
         abort(404, message=_("No such organisation."))
     org = services.get_organisation(slug_or_code)
-    return org, 200, {"Last-Modified": http_date(as_utc(org.updated_at))}
+    return org, 200, last_modified(org.updated_at)

@@ -8,21 +8,19 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
-from werkzeug.http import http_date
 
 from portal.api.common import (
     LINK_HEADER,
     PaginationArgsSchema,
     UtcDateTime,
     conditional,
-    latest,
+    last_modified,
     page_schema,
     paginated,
     text_field,
 )
 from portal.standards import services
 from portal.standards.models import StandardKind
-from portal.tokens.models import as_utc
 
 blp = Blueprint(
     "api_standards",
@@ -73,7 +71,7 @@ def list_standards(args: dict):
     page = services.list_standards(
         kind=args.get("kind"), q=args.get("q"), page=args["page"], per_page=args["per_page"]
     )
-    return paginated(page, latest(s.updated_at for s in page.items))
+    return paginated(page)
 
 
 @blp.route("/<slug>")
@@ -85,4 +83,4 @@ def get_standard(slug: str):
     if not _SLUG.fullmatch(slug):
         abort(404, message=_("No such standard."))
     standard = services.get_standard(slug)
-    return standard, 200, {"Last-Modified": http_date(as_utc(standard.updated_at))}
+    return standard, 200, last_modified(standard.updated_at)
