@@ -43,7 +43,7 @@ def register_api_blueprint(blp: Blueprint) -> None:
 
 def init_api(app: Flask) -> None:
     """Bind flask-smorest to the app and register the API resources and the docs page."""
-    from portal.api.common import ErrorSchema
+    from portal.api.common import ConditionalGetPlugin, ErrorSchema
 
     app.config.setdefault("API_TITLE", "Portal API")
     app.config.setdefault("API_VERSION", "v1")
@@ -64,7 +64,7 @@ def init_api(app: Flask) -> None:
         },
     )
     api.ERROR_SCHEMA = ErrorSchema
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin()]})
 
     from portal.api import me, organizations, standards, tokens
     from portal.api.docs import bp as docs_bp

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import request, url_for
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.http import http_date
 
@@ -114,12 +114,20 @@ IF_MODIFIED_SINCE = {
     "schema": {"type": "string"},
 }
 
-# Every GET answers ETag (and, where known, Last-Modified) and honours conditional requests;
-# the hook in portal/api/hooks.py does it, this documents it.
-conditional = Blueprint.doc(
-    parameters=["IF_NONE_MATCH", IF_MODIFIED_SINCE],
-    responses={304: "NOT_MODIFIED"},
-)
+
+class ConditionalGetPlugin(BasePlugin):
+    """Document on every GET what portal/api/hooks.py does for it: ETag and conditional GET.
+
+    A plugin rather than a decorator, so that endpoints added later are documented too (and
+    flask-smorest's manual doc would replace, not extend, the parameter list).
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        operation = (operations or {}).get("get")
+        if operation is None:
+            return
+        operation.setdefault("parameters", []).extend(["IF_NONE_MATCH", IF_MODIFIED_SINCE])
+        operation.setdefault("responses", {})["304"] = "NOT_MODIFIED"
 
 
 class UtcDateTime(fields.DateTime):

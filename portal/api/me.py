@@ -7,9 +7,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from portal.accounts import services as accounts
+from portal.accounts.models import User
 from portal.api.auth import authenticated, require_user, write_access
-from portal.api.common import conditional, text_field
+from portal.api.common import text_field
 from portal.orgs.models import MembershipStatus, OrganisationKind, Role
+from portal.orgs.services import memberships_of
 
 blp = Blueprint(
     "api_me",
@@ -52,11 +54,10 @@ class MeUpdateSchema(ma.Schema):
 
 @blp.route("")
 @authenticated
-@conditional
 @blp.response(200, MeSchema)
 def get_me():
     """Show the authenticated user with their memberships."""
-    return require_user()
+    return _me(require_user())
 
 
 @blp.route("", methods=["PATCH"])
@@ -65,4 +66,14 @@ def get_me():
 @blp.response(200, MeSchema)
 def update_me(data: dict):
     """Change the authenticated user's display name."""
-    return accounts.update_profile(require_user(), data["name"])
+    return _me(accounts.update_profile(require_user(), data["name"]))
+
+
+def _me(user: User) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "is_site_admin": user.is_site_admin,
+        "memberships": memberships_of(user),
+    }

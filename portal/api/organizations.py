@@ -13,7 +13,6 @@ from portal.api.common import (
     LINK_HEADER,
     PaginationArgsSchema,
     UtcDateTime,
-    conditional,
     last_modified,
     page_schema,
     paginated,
@@ -81,7 +80,6 @@ def _filters(args: dict) -> services.OrganisationFilter:
 
 
 @blp.route("/organizations")
-@conditional
 @blp.arguments(OrganisationFilterSchema, location="query")
 @blp.response(200, OrganisationPageSchema, headers={"Link": LINK_HEADER})
 def list_organizations(args: dict):
@@ -96,7 +94,6 @@ class OrganisationCsvArgsSchema(OrganisationFilterSchema):
 
 
 @blp.route("/organizations.csv")
-@conditional
 @blp.arguments(OrganisationCsvArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export_organizations(args: dict):
@@ -120,7 +117,6 @@ def export_organizations(args: dict):
 
 
 @blp.route("/organizations/<slug_or_code>")
-@conditional
 @blp.response(200, OrganisationSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def get_organization(slug_or_code: str):

@@ -13,7 +13,6 @@ from portal.api.common import (
     LINK_HEADER,
     PaginationArgsSchema,
     UtcDateTime,
-    conditional,
     last_modified,
     page_schema,
     paginated,
@@ -63,7 +62,6 @@ class StandardFilterSchema(PaginationArgsSchema):
 
 
 @blp.route("")
-@conditional
 @blp.arguments(StandardFilterSchema, location="query")
 @blp.response(200, StandardPageSchema, headers={"Link": LINK_HEADER})
 def list_standards(args: dict):
@@ -75,7 +73,6 @@ def list_standards(args: dict):
 
 
 @blp.route("/<slug>")
-@conditional
 @blp.response(200, StandardSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def get_standard(slug: str):

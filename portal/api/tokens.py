@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from portal.api.auth import authenticated, require_user, write_access
-from portal.api.common import UtcDateTime, conditional
+from portal.api.common import UtcDateTime
 from portal.tokens import services
 from portal.tokens.models import TokenScope
 
@@ -34,7 +34,6 @@ class TokenSchema(ma.Schema):
 
 @blp.route("")
 @authenticated
-@conditional
 @blp.response(200, TokenSchema(many=True))
 def list_tokens():
     """List the authenticated user's tokens, newest first."""

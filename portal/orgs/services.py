@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
@@ -93,6 +93,18 @@ def get_organisation(slug_or_code: str) -> Organisation:
     if org is None:
         raise NotFound(_("No such organisation."))
     return org
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """Return the user's memberships (any status) with their organisations, in one query."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user.id)
+            .options(joinedload(Membership.organisation))
+            .order_by(Membership.created_at, Membership.id)
+        )
+    )
 
 
 def list_counties() -> list[County]:

@@ -34,9 +34,9 @@ OPENAPI = "/api/v1/openapi.json"
 def documented_operations() -> list[tuple[str, str, GenerationMode]]:
     """Every (method, path) in the document; new endpoints are covered automatically.
 
-    Operations with a request body also get invalid bodies (negative generation); for the
-    others, whose parameters are strings in paths and headers, schemathesis finds nothing
-    invalid to send, and the invalid query values are tested by hand in test_api_errors.py.
+    Operations with a request body or query parameters also get invalid input (negative
+    generation); for the others, whose only parameters are strings in paths and headers,
+    schemathesis finds nothing invalid to send (odd keys are tested in test_api_errors.py).
     """
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     paths = app.test_client().get(OPENAPI).json["paths"]
@@ -46,7 +46,8 @@ def documented_operations() -> list[tuple[str, str, GenerationMode]]:
             if method not in {"get", "put", "post", "patch", "delete"}:
                 continue
             cases.append((method.upper(), path, GenerationMode.POSITIVE))
-            if "requestBody" in operation:
+            query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+            if "requestBody" in operation or query:
                 cases.append((method.upper(), path, GenerationMode.NEGATIVE))
     return cases
 
