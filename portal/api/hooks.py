@@ -33,4 +33,14 @@ def init_api_hooks(app: Flask) -> None:
             # Public data is for reuse from any site; no credentials are involved, so `*`.
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
+        elif (
+            request.method == "OPTIONS"
+            and request.headers.get("Access-Control-Request-Method") in ("GET", "HEAD")
+            and "GET" in response.headers.get("Allow", "")
+        ):
+            # Preflight of a conditional read; Authorization is deliberately not allowed.
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD"
+            response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response.headers["Access-Control-Max-Age"] = "86400"
         return response

@@ -119,6 +119,24 @@ def test_anonymous_get_allows_any_origin(client):
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
 
 
+def test_preflight_allows_conditional_reads_but_not_credentials(client):
+    response = client.options(
+        "/api/v1/organizations",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]
+    assert "Authorization" not in response.headers["Access-Control-Allow-Headers"]
+    write = client.options(
+        "/api/v1/me", headers={"Origin": "https://x.org", "Access-Control-Request-Method": "PATCH"}
+    )
+    assert "Access-Control-Allow-Origin" not in write.headers
+
+
 def test_authenticated_requests_and_writes_get_no_cors_header(
     client, make_user, make_token, login_as
 ):

@@ -176,6 +176,16 @@ def test_a_token_can_revoke_itself_through_the_api(app, client, make_user, make_
     assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
 
 
+def test_token_requests_set_no_session_cookie(client, make_user, make_token):
+    secret = make_token(make_user(), write=True)
+    for response in (
+        client.get("/api/v1/me", headers=bearer(secret)),
+        client.patch("/api/v1/me", json={"name": "X"}, headers=bearer(secret)),
+    ):
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+
+
 def test_bearer_token_wins_over_the_session(client, make_user, make_token, login_as):
     login_as(make_user(name="Cookie user"))
     token_user = make_user(name="Token user")
