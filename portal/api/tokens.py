@@ -25,7 +25,12 @@ class TokenSchema(ma.Schema):
     prefix = fields.String(
         required=True, metadata={"description": "The secret's first characters."}
     )
-    scope = fields.Enum(TokenScope, by_value=True, required=True)
+    scope = fields.Enum(
+        TokenScope,
+        by_value=True,
+        required=True,
+        metadata={"description": "read: reads only; write: reads and writes."},
+    )
     created_at = UtcDateTime(required=True)
     expires_at = UtcDateTime(allow_none=True)
     last_used_at = UtcDateTime(allow_none=True)
