@@ -77,6 +77,7 @@ def _register_models() -> None:
     import portal.plans.models  # noqa: F401
     import portal.search.models  # noqa: F401
     import portal.standards.models  # noqa: F401
+    import portal.tokens.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -98,6 +99,15 @@ def _register_blueprints(app: Flask) -> None:
     import portal.search
 
     portal.search.init_app(app)
+
+    from portal.tokens.views import bp as tokens_bp
+
+    app.register_blueprint(tokens_bp)
+
+    # The JSON API (flask-smorest) under /api/v1; features add theirs with register_api_blueprint.
+    from portal.api import init_api
+
+    init_api(app)
 
 
 def _register_cli(app: Flask) -> None:

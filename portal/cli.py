@@ -94,3 +94,12 @@ def add_member_command(email: str, org_slug: str, role: str) -> None:
     membership.decided_at = utcnow()
     db.session.commit()
     click.echo(f"{user.email} is now {role} of {org.slug}")
+
+
+def _add_token_command() -> None:
+    from portal.tokens.cli import token_command
+
+    users_cli.add_command(token_command)
+
+
+_add_token_command()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http import HTTPStatus
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -52,32 +53,76 @@ def wants_json() -> bool:
     )
 
 
+def _http_phrase(code: int, default: str) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return default
+
+
 def _error_response(code: int, name: str, message: str, errors: Mapping | None = None):
     if wants_json():
-        body: dict[str, object] = {"code": code, "status": name, "message": message}
+        # Machine clients get the standard English reason phrase; `message` is for people.
+        body: dict[str, object] = {"code": code, "status": _http_phrase(code, name)}
+        body["message"] = message
         if errors:
             body["errors"] = dict(errors)
         return jsonify(body), code
     return render_template("errors/error.html", code=code, name=name, message=message), code
 
 
+_TITLES = {
+    400: lambda: _("Bad request"),
+    401: lambda: _("Please log in"),
+    403: lambda: _("Access denied"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("Method not allowed"),
+    413: lambda: _("The request is too large"),
+    422: lambda: _("Invalid input"),
+    429: lambda: _("Too many requests"),
+    500: lambda: _("Something went wrong"),
+}
+
+
+def title_for(code: int, default: str) -> str:
+    return _TITLES[code]() if code in _TITLES else default
+
+
+def _flatten_messages(messages: Mapping) -> dict:
+    """Turn webargs' {location: {field: [...]}} into {field: [...]}, like a service's errors."""
+    flat: dict = {}
+    for location, fields in messages.items():
+        if isinstance(fields, Mapping):
+            for name, problems in fields.items():
+                flat.setdefault(str(name), problems)
+        else:
+            flat.setdefault(str(location), fields)
+    return flat
+
+
+def handle_http_exception(error: HTTPException):
+    """Answer an HTTP error (also flask-smorest's and webargs' ones) as a page or JSON."""
+    code = error.code or 500
+    if code == 304:
+        return Response(status=304)
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or _flatten_messages(data.get("messages") or {})
+    if wants_json():
+        message = data.get("message") or (
+            _("Some fields are invalid; see errors.") if errors else error.description or ""
+        )
+        response, status = _error_response(code, title_for(code, error.name), message, errors)
+    else:
+        response, status = _error_response(code, title_for(code, error.name), "")
+    response = current_app.make_response((response, status))
+    response.headers.update(data.get("headers") or {})
+    if code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every error in the site's layout, or as JSON under /api/."""
-
-    titles = {
-        400: lambda: _("Bad request"),
-        401: lambda: _("Please log in"),
-        403: lambda: _("Access denied"),
-        404: lambda: _("Page not found"),
-        405: lambda: _("Method not allowed"),
-        413: lambda: _("The request is too large"),
-        422: lambda: _("Invalid input"),
-        429: lambda: _("Too many requests"),
-        500: lambda: _("Something went wrong"),
-    }
-
-    def title_for(code: int, default: str) -> str:
-        return titles[code]() if code in titles else default
 
     @app.errorhandler(ServiceError)
     def handle_service_error(error: ServiceError):
@@ -91,20 +136,7 @@ def register_error_handlers(app: Flask) -> None:
             400, title_for(400, "Bad request"), _("The form has expired. Reload it and try again.")
         )
 
-    @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):
-        code = error.code or 500
-        if wants_json():
-            response, status = _error_response(
-                code, title_for(code, error.name), error.description or ""
-            )
-        else:
-            response, status = _error_response(code, title_for(code, error.name), "")
-        if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response = app.make_response((response, status))
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-            return response
-        return response, status
+    app.register_error_handler(HTTPException, handle_http_exception)
 
     @app.errorhandler(Exception)
     def handle_unexpected_error(error: Exception):

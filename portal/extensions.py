@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -20,6 +21,15 @@ NAMING_CONVENTION = {
 }
 
 
+class PortalApi(Api):
+    """flask-smorest's Api, answering errors in the portal's one shape (see portal/errors.py)."""
+
+    def handle_http_exception(self, error):
+        from portal.errors import handle_http_exception
+
+        return handle_http_exception(error)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -29,3 +39,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+api = PortalApi()

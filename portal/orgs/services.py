@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
@@ -95,6 +95,18 @@ def get_organisation(slug_or_code: str) -> Organisation:
     return org
 
 
+def memberships_of(user: User) -> list[Membership]:
+    """Return the user's memberships (any status) with their organisations, in one query."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user.id)
+            .options(joinedload(Membership.organisation))
+            .order_by(Membership.created_at, Membership.id)
+        )
+    )
+
+
 def list_counties() -> list[County]:
     return list(db.session.scalars(select(County).order_by(County.code)))
 
@@ -109,6 +121,15 @@ class OrganisationFilter:
 
 def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of organisations matching the filters, ordered by name."""
+    return paginate(_organisations_matching(filters), page, per_page)
+
+
+def export_organisations(filters: OrganisationFilter, limit: int = 10_000) -> list[Organisation]:
+    """Return every organisation matching the filters (up to `limit`), for a CSV export."""
+    return list(db.session.scalars(_organisations_matching(filters).limit(limit)).unique())
+
+
+def _organisations_matching(filters: OrganisationFilter) -> Select:
     stmt = select(Organisation)
     if filters.kind:
         stmt = stmt.where(Organisation.kind == filters.kind)
@@ -128,8 +149,7 @@ def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int
                     Organisation.municipality_code == term,
                 )
             )
-    stmt = stmt.order_by(Organisation.name, Organisation.id)
-    return paginate(stmt, page, per_page)
+    return stmt.order_by(Organisation.name, Organisation.id)
 
 
 def list_members(actor: User | None, org: Organisation) -> list[Membership]:

@@ -1,0 +1,76 @@
+"""The JSON API v1 (flask-smorest): one module per resource, thin handlers over the services.
+
+A feature plugs its API in with a flask-smorest Blueprint whose url_prefix starts with
+API_PREFIX and one call to `register_api_blueprint(blp)` in `_register_blueprints()`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Blueprint
+
+from portal.extensions import api, csrf
+
+API_PREFIX = "/api/v1"
+
+API_DESCRIPTION = """\
+Public data of the portal (organisations, standards, ...) and, with a token, everything the
+user may do in the browser.
+
+**Authentication.** Create a token on the account page (/account/tokens) or with
+`flask --app wsgi users token EMAIL --name NAME [--write]` and send it as
+`Authorization: Bearer <token>`. Read tokens may only read; writes need a token created with
+write access. A missing, invalid, expired or revoked token answers 401; a read-only token on a
+write, or a user without permission, 403. Browser sessions work too; their writes must send
+the CSRF token in an `X-CSRFToken` header.
+
+**Pagination.** Lists answer `{"items": [...], "page": 1, "per_page": 20, "total": 123}`;
+`per_page` is at most 100. The `Link` header points to the first, last, previous and next pages.
+
+**Errors** are JSON: `{"code": 404, "status": "Not Found", "message": "..."}`; a 422 also has
+`errors` naming each invalid field.
+
+**Caching.** Reads answer `ETag` (and `Last-Modified` where known) and honour
+`If-None-Match` / `If-Modified-Since` with 304. Anonymous reads allow any origin (CORS).
+"""
+
+
+def register_api_blueprint(blp: Blueprint) -> None:
+    """Register an API blueprint: documented, and exempt from form CSRF (see auth.py)."""
+    csrf.exempt(blp)
+    api.register_blueprint(blp)
+
+
+def init_api(app: Flask) -> None:
+    """Bind flask-smorest to the app and register the API resources and the docs page."""
+    from portal.api.common import ConditionalGetPlugin, ErrorSchema
+
+    app.config.setdefault("API_TITLE", "Portal API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {"description": API_DESCRIPTION},
+            "servers": [{"url": "/"}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+        },
+    )
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin()]})
+
+    from portal.api import me, organizations, standards, tokens
+    from portal.api.docs import bp as docs_bp
+    from portal.api.hooks import init_api_hooks
+
+    init_api_hooks(app)
+    for module in (organizations, standards, me, tokens):
+        register_api_blueprint(module.blp)
+    app.register_blueprint(docs_bp)

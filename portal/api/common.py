@@ -1,0 +1,137 @@
+"""Pieces every API resource uses: schemas for errors and pages, text fields, Link headers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import marshmallow as ma
+from apispec import BasePlugin
+from flask import request, url_for
+from marshmallow import fields, validate
+from werkzeug.http import http_date
+
+from portal.core.pagination import MAX_PER_PAGE, Page
+from portal.tokens.models import as_utc
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer under /api/ has this shape."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = fields.String(required=True, metadata={"description": "The HTTP reason phrase."})
+    message = fields.String(metadata={"description": "What went wrong, for people."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "For 422: each invalid field with its problems."},
+    )
+
+
+def _no_control_characters(value: str) -> None:
+    # NUL and lone surrogates cannot be stored (PostgreSQL refuses them): a 422, never a 500.
+    if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value):
+        raise ma.ValidationError("Contains characters that are not allowed.")
+
+
+def text_field(max_length: int, **kwargs: Any) -> fields.String:
+    """A string field limited in length and free of characters a database refuses."""
+    return fields.String(
+        validate=[validate.Length(max=max_length), _no_control_characters], **kwargs
+    )
+
+
+class QueryArgsSchema(ma.Schema):
+    """Query strings ignore unknown parameters (cache busters and the like)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class PaginationArgsSchema(QueryArgsSchema):
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "Page number, from 1."},
+    )
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=1),
+        metadata={"description": f"Items per page; more than {MAX_PER_PAGE} means {MAX_PER_PAGE}."},
+    )
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """Build the envelope schema {items, page, per_page, total} for a list of `item_schema`."""
+    return ma.Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "total": fields.Integer(required=True, metadata={"description": "All matching items."}),
+        },
+        name=name,
+    )
+
+
+def _page_url(number: int) -> str:
+    args = request.args.to_dict()
+    args["page"] = number
+    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+
+
+def paginated(page: Page) -> tuple[dict, int, dict]:
+    """Answer a page as the envelope with Link headers to the neighbouring pages.
+
+    Lists carry an ETag but no Last-Modified: an item leaving the list changes no timestamp.
+    """
+    links = [f'<{_page_url(1)}>; rel="first"', f'<{_page_url(page.pages)}>; rel="last"']
+    if page.has_prev:
+        links.append(f'<{_page_url(min(page.page - 1, page.pages))}>; rel="prev"')
+    if page.has_next:
+        links.append(f'<{_page_url(page.page + 1)}>; rel="next"')
+    headers = {"Link": ", ".join(links)}
+    body = {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total}
+    return body, 200, headers
+
+
+def last_modified(moment: datetime) -> dict[str, str]:
+    """Return the Last-Modified header for a single resource changed at `moment`."""
+    return {"Last-Modified": http_date(as_utc(moment))}
+
+
+LINK_HEADER = {
+    "description": "RFC 8288 links to the first, last, previous and next pages "
+    '(rel="first", "last", "prev", "next").',
+    "schema": {"type": "string"},
+}
+
+IF_MODIFIED_SINCE = {
+    "name": "If-Modified-Since",
+    "in": "header",
+    "required": False,
+    "description": "Answer 304 without a body if nothing changed since then.",
+    "schema": {"type": "string"},
+}
+
+
+class ConditionalGetPlugin(BasePlugin):
+    """Document on every GET what portal/api/hooks.py does for it: ETag and conditional GET.
+
+    A plugin rather than a decorator, so that endpoints added later are documented too (and
+    flask-smorest's manual doc would replace, not extend, the parameter list).
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        operation = (operations or {}).get("get")
+        if operation is None:
+            return
+        operation.setdefault("parameters", []).extend(["IF_NONE_MATCH", IF_MODIFIED_SINCE])
+        operation.setdefault("responses", {})["304"] = "NOT_MODIFIED"
+
+
+class UtcDateTime(fields.DateTime):
+    """An ISO 8601 timestamp with its UTC offset (SQLite hands back naive UTC values)."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any):
+        return super()._serialize(as_utc(value), attr, obj, **kwargs)

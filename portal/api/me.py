@@ -1,0 +1,79 @@
+"""/api/v1/me: the authenticated user and their memberships."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from portal.accounts import services as accounts
+from portal.accounts.models import User
+from portal.api.auth import authenticated, require_user, write_access
+from portal.api.common import text_field
+from portal.orgs.models import MembershipStatus, OrganisationKind, Role
+from portal.orgs.services import memberships_of
+
+blp = Blueprint(
+    "api_me",
+    __name__,
+    url_prefix="/api/v1/me",
+    description="The authenticated user.",
+)
+
+
+class MembershipOrganisationSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+
+
+class MembershipSchema(ma.Schema):
+    organization = fields.Nested(
+        MembershipOrganisationSchema, required=True, attribute="organisation"
+    )
+    role = fields.Enum(Role, by_value=True, required=True)
+    status = fields.Enum(
+        MembershipStatus,
+        by_value=True,
+        required=True,
+        metadata={"description": "pending until an admin of the organisation approves."},
+    )
+
+
+class MeSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    is_site_admin = fields.Boolean(required=True)
+    memberships = fields.List(fields.Nested(MembershipSchema), required=True)
+
+
+class MeUpdateSchema(ma.Schema):
+    name = text_field(200, required=True)
+
+
+@blp.route("")
+@authenticated
+@blp.response(200, MeSchema)
+def get_me():
+    """Show the authenticated user with their memberships."""
+    return _me(require_user())
+
+
+@blp.route("", methods=["PATCH"])
+@write_access
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(data: dict):
+    """Change the authenticated user's display name."""
+    return _me(accounts.update_profile(require_user(), data["name"]))
+
+
+def _me(user: User) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "is_site_admin": user.is_site_admin,
+        "memberships": memberships_of(user),
+    }

@@ -1,0 +1,127 @@
+"""/api/v1/organizations: municipalities, authorities, suppliers and others (public)."""
+
+from __future__ import annotations
+
+import re
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from portal.api.common import (
+    LINK_HEADER,
+    PaginationArgsSchema,
+    UtcDateTime,
+    last_modified,
+    page_schema,
+    paginated,
+    text_field,
+)
+from portal.core.csv_export import csv_response
+from portal.orgs import services
+from portal.orgs.models import OrganisationKind
+
+blp = Blueprint(
+    "api_organizations",
+    __name__,
+    url_prefix="/api/v1",
+    description="Organisations: municipalities, authorities, system suppliers and others.",
+)
+
+# Slugs are lower-case ASCII with hyphens; municipality codes four digits.
+_KEY = re.compile(r"[A-Za-z0-9-]{1,120}")
+
+# The CSV export holds every match; there are a few hundred organisations in all.
+CSV_MAX_ROWS = 10_000
+
+
+class CountySchema(ma.Schema):
+    code = fields.String(required=True, metadata={"description": "Official two-digit county code."})
+    name = fields.String(required=True)
+
+
+class OrganisationSchema(ma.Schema):
+    slug = fields.String(required=True, metadata={"description": "Stable identifier in URLs."})
+    name = fields.String(required=True)
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+    municipality_code = fields.String(
+        allow_none=True, metadata={"description": "Four-digit municipality code (kommunkod)."}
+    )
+    county = fields.Nested(CountySchema, allow_none=True)
+    website = fields.String(allow_none=True)
+    description = fields.String(allow_none=True, metadata={"description": "Markdown."})
+    verified = fields.Boolean(required=True)
+    is_example = fields.Boolean(
+        required=True, metadata={"description": "Fictional example data from the demo."}
+    )
+    updated_at = UtcDateTime(required=True)
+
+
+OrganisationPageSchema = page_schema(OrganisationSchema, "OrganisationPage")
+
+
+class OrganisationFilterSchema(PaginationArgsSchema):
+    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)
+    county = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9]{2}$"),
+        metadata={"description": "Two-digit county code, e.g. 09 for Gotland."},
+    )
+    q = text_field(
+        100, load_default=None, metadata={"description": "Words in the name, or a code."}
+    )
+
+
+def _filters(args: dict) -> services.OrganisationFilter:
+    return services.OrganisationFilter(
+        kind=args.get("kind"), county_code=args.get("county"), q=args.get("q")
+    )
+
+
+@blp.route("/organizations")
+@blp.arguments(OrganisationFilterSchema, location="query")
+@blp.response(200, OrganisationPageSchema, headers={"Link": LINK_HEADER})
+def list_organizations(args: dict):
+    """List organisations, filtered like the organisations page."""
+    page = services.list_organisations(_filters(args), args["page"], args["per_page"])
+    return paginated(page)
+
+
+class OrganisationCsvArgsSchema(OrganisationFilterSchema):
+    class Meta:
+        exclude = ("page", "per_page")
+
+
+@blp.route("/organizations.csv")
+@blp.arguments(OrganisationCsvArgsSchema, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+def export_organizations(args: dict):
+    """Download the organisations matching the filters as CSV (UTF-8, one header row)."""
+    rows = services.export_organisations(_filters(args), CSV_MAX_ROWS)
+    return csv_response(
+        [
+            ("slug", lambda o: o.slug),
+            ("name", lambda o: o.name),
+            ("kind", lambda o: o.kind),
+            ("municipality_code", lambda o: o.municipality_code),
+            ("county_code", lambda o: o.county_code),
+            ("county", lambda o: o.county.name if o.county else None),
+            ("website", lambda o: o.website),
+            ("verified", lambda o: o.verified),
+            ("is_example", lambda o: o.is_example),
+        ],
+        rows,
+        "organizations.csv",
+    )
+
+
+@blp.route("/organizations/<slug_or_code>")
+@blp.response(200, OrganisationSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_organization(slug_or_code: str):
+    """Get one organisation by slug or four-digit municipality code (gotland = 0980)."""
+    if not _KEY.fullmatch(slug_or_code):
+        abort(404, message=_("No such organisation."))
+    org = services.get_organisation(slug_or_code)
+    return org, 200, last_modified(org.updated_at)

@@ -1,0 +1,85 @@
+"""/api/v1/standards: the catalogue of standards, regulations and national solutions."""
+
+from __future__ import annotations
+
+import re
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from marshmallow import fields
+
+from portal.api.common import (
+    LINK_HEADER,
+    PaginationArgsSchema,
+    UtcDateTime,
+    last_modified,
+    page_schema,
+    paginated,
+    text_field,
+)
+from portal.standards import services
+from portal.standards.models import StandardKind
+
+blp = Blueprint(
+    "api_standards",
+    __name__,
+    url_prefix="/api/v1/standards",
+    description="The catalogue of standards, regulations, specifications and national solutions.",
+)
+
+_SLUG = re.compile(r"[A-Za-z0-9-]{1,120}")
+
+
+class StandardOwnerSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class StandardSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.Enum(StandardKind, by_value=True, required=True)
+    owner = fields.Nested(
+        StandardOwnerSchema,
+        allow_none=True,
+        metadata={"description": "The owning organisation when it is on the portal."},
+    )
+    owner_name = fields.String(allow_none=True, metadata={"description": "Else the owner's name."})
+    version = fields.String(allow_none=True)
+    in_force = fields.Date(allow_none=True)
+    url = fields.String(allow_none=True)
+    description = fields.String(allow_none=True, metadata={"description": "Markdown."})
+    updated_at = UtcDateTime(required=True)
+
+
+StandardPageSchema = page_schema(StandardSchema, "StandardPage")
+
+
+class StandardFilterSchema(PaginationArgsSchema):
+    kind = fields.Enum(StandardKind, by_value=True, load_default=None)
+    q = text_field(100, load_default=None, metadata={"description": "Words in the name."})
+
+
+@blp.route("")
+@blp.arguments(StandardFilterSchema, location="query")
+@blp.response(200, StandardPageSchema, headers={"Link": LINK_HEADER})
+def list_standards(args: dict):
+    """List standards, optionally of one kind or matching words."""
+    page = services.list_standards(
+        services.StandardFilter(kind=args.get("kind"), q=args.get("q")),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    return paginated(page)
+
+
+@blp.route("/<slug>")
+@blp.response(200, StandardSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_standard(slug: str):
+    """Get one standard by its slug."""
+    if not _SLUG.fullmatch(slug):
+        abort(404, message=_("No such standard."))
+    standard = services.get_standard(slug)
+    return standard, 200, last_modified(standard.updated_at)

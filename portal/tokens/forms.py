@@ -1,0 +1,30 @@
+"""The form for creating an API token."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+def expiry_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("30", _l("In 30 days")),
+        SelectChoice("90", _l("In 90 days")),
+        SelectChoice("365", _l("In a year")),
+        SelectChoice("", _l("Never")),
+    ]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What the token is for, for example the script that uses it."),
+    )
+    write = BooleanField(
+        _l("Allow writes"),
+        description=_l("Without this the token can only read."),
+    )
+    expires_days = SelectField(_l("Expires"), choices=expiry_choices(), default="90")

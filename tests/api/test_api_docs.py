@@ -1,0 +1,60 @@
+"""The OpenAPI document and the interactive documentation page."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_openapi_document_describes_every_api_route(app, client):
+    doc = client.get("/api/v1/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    documented = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith(
+            ("api-docs", "api_docs")
+        ):
+            continue
+        path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in documented, (method, path)
+
+
+def test_openapi_document_describes_errors_auth_and_pagination(client):
+    doc = client.get("/api/v1/openapi.json").json
+    error = doc["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"code", "status", "message", "errors"}
+    assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    listing = doc["paths"]["/api/v1/organizations"]["get"]
+    params = {p.get("name") for p in listing["parameters"] if "name" in p}
+    assert {"page", "per_page", "kind", "county", "q"} <= params
+    assert "Link" in listing["responses"]["200"]["headers"]
+    me = doc["paths"]["/api/v1/me"]["patch"]
+    assert {"401", "403", "422"} <= set(me["responses"])
+
+
+def test_docs_page_is_in_the_navigation_and_uses_only_local_assets(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/api/v1/docs"' in home
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert 'href="/api/v1/openapi.json"' in html
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts and all('src="/' in attrs and not body.strip() for attrs, body in scripts)
+    assert (
+        "http://" not in "".join(a for a, _ in scripts) and "https://" not in html.split("<main")[0]
+    )
+    for url in re.findall(r'(?:src|href)="(/api/v1/docs/assets/[^"]+|/static/js/[^"]+)"', html):
+        with client.get(url) as asset:
+            assert asset.status_code == 200, url
+
+
+def test_docs_assets_serve_only_the_swagger_files(client):
+    assert client.get("/api/v1/docs/assets/index.html").status_code == 404
+    assert client.get("/api/v1/docs/assets/..%2F__init__.py").status_code == 404
+    with client.get("/api/v1/docs/assets/swagger-ui-bundle.js") as js:
+        assert js.status_code == 200 and js.mimetype in {
+            "text/javascript",
+            "application/javascript",
+        }
