@@ -47,6 +47,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
 
+    from portal.core.request_log import init_request_logging
+    from portal.core.security import init_security
+
+    init_request_logging(app)
+    init_security(app)
+
     _register_models()
     _register_blueprints(app)
     _register_cli(app)
@@ -54,6 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.core.requests import init_request_handling
 
     init_request_handling(app)
+
+    from portal.core.limits import init_limits
+
+    init_limits(app)  # after the blueprints: it wraps the views that have named limits
     return app
 
 
@@ -79,12 +89,14 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.core.health import bp as health_bp
     from portal.core.views import bp as core_bp
     from portal.orgs.views import bp as orgs_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(health_bp)
 
 
 def _register_cli(app: Flask) -> None:

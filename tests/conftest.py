@@ -93,6 +93,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "SEARCH_INDEX_DIR": str(index_dir),
             "WTF_CSRF_ENABLED": False,
+            # Abuse limits are off here; tests/core/test_limits.py proves them on an app of its own.
+            "RATELIMIT_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             # Cheap hashing in tests; production uses the argon2id defaults.

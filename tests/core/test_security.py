@@ -1,0 +1,113 @@
+"""Security headers on every response, HSTS over HTTPS only, cookies and the size limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from tests.conftest import PASSWORD
+
+PAGES = [
+    "/",
+    "/organizations",
+    "/auth/login",
+    "/no-such-page",
+    "/healthz",
+    "/static/css/portal.css",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_has_the_security_headers(client, path):
+    response = client.get(path)
+    response.close()
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert directives["base-uri"] == "'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://portal.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_forwarded_proto_is_ignored_without_proxy_fix(client):
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_proxy_fix_trusts_the_configured_proxy(app):
+    proxied = create_app({**_base_config(app), "PROXY_FIX": 1})
+    client = proxied.test_client()
+    response = client.get(
+        "/healthz", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    )
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def _base_config(app) -> dict:
+    keys = [
+        "TESTING",
+        "SECRET_KEY",
+        "SQLALCHEMY_DATABASE_URI",
+        "SEARCH_INDEX_DIR",
+        "WTF_CSRF_ENABLED",
+        "SESSION_COOKIE_SECURE",
+        "REMEMBER_COOKIE_SECURE",
+        "ARGON2_TIME_COST",
+        "ARGON2_MEMORY_COST",
+        "RATELIMIT_ENABLED",
+    ]
+    return {key: app.config[key] for key in keys}
+
+
+def test_production_cookies_are_secure_httponly_and_lax(app, make_user):
+    config = _base_config(app)
+    del config["SESSION_COOKIE_SECURE"], config["REMEMBER_COOKIE_SECURE"]
+    production = create_app(config)  # FLASK_DEBUG is off: Secure cookies by default
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["REMEMBER_COOKIE_SECURE"] is True
+    assert production.config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert production.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    make_user("cookie@example.com")
+    client = production.test_client()
+    response = client.post(
+        "/auth/login",
+        data={"email": "cookie@example.com", "password": PASSWORD},
+        base_url="https://portal.example",
+    )
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_language_cookie_is_httponly_and_lax(client):
+    cookie = client.get("/language/en").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_request_body_over_the_limit_is_refused_with_413_in_the_layout(app, client):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/auth/login", data={"email": "a@example.com", "password": "x" * (limit + 1)}
+    )
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert 'class="site-header"' in html and "<h1>" in html
+
+
+def test_request_body_over_the_limit_under_api_is_json(client):
+    response = client.post("/api/v1/anything", data=b"x" * (3 * 1024 * 1024))
+    assert response.status_code in {404, 413}
+    assert response.is_json
