@@ -104,3 +104,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
+
+    from portal.core.transfer import init_transfer
+
+    init_transfer(app)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from portal import create_app
-from tests.core.test_security import _base_config
-
 
 def test_healthy_instance_answers_200_with_its_checks(client):
     response = client.get("/healthz")
@@ -16,25 +13,21 @@ def test_healthy_instance_answers_200_with_its_checks(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_missing_search_index_directory_is_503(app, tmp_path):
-    broken = create_app({**_base_config(app), "SEARCH_INDEX_DIR": str(tmp_path / "nowhere")})
+def test_missing_search_index_directory_is_503(make_app, tmp_path):
+    broken = make_app(SEARCH_INDEX_DIR=str(tmp_path / "nowhere"))
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"] == {"database": "ok", "search_index": "missing"}
 
 
-def test_unreachable_database_is_503_without_revealing_the_url(app, tmp_path):
+def test_unreachable_database_is_503_without_revealing_the_url(make_app):
     url = "postgresql+psycopg://secretuser:secretpass@127.0.0.1:1/nodb"
-    broken = create_app({**_base_config(app), "SQLALCHEMY_DATABASE_URI": url})
+    broken = make_app(SQLALCHEMY_DATABASE_URI=url)
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["database"] == "error"
     body = response.get_data(as_text=True)
     assert "secret" not in body and "127.0.0.1" not in body
-    with broken.app_context():
-        from portal.extensions import db
-
-        db.engine.dispose()
 
 
 def test_health_needs_no_login_and_no_cookie(client):

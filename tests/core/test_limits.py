@@ -10,26 +10,25 @@ import pytest
 from flask import jsonify, request
 from flask.views import MethodView
 
-from portal import create_app
 from portal.core.limits import LIMITS, apply_rate_limits, limit_names_for, rate_limited
 from tests.conftest import PASSWORD
-from tests.core.test_security import _base_config
 
 
-def limited_app(app, **overrides):
+@pytest.fixture
+def limited_app(make_app):
     """An app of its own with the limits on (the shared test app has them off)."""
-    config = {
-        **_base_config(app),
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_LOGIN": "3 per minute",
-        "RATELIMIT_LOGIN_ACCOUNT": "4 per hour",
-        "RATELIMIT_REGISTRATION": "2 per hour",
-        "RATELIMIT_PASSWORD_CHANGE": "2 per hour",
-        "RATELIMIT_TOKEN_CREATION": "2 per hour",
-        "RATELIMIT_API_WRITE": "3 per minute",
-        **overrides,
-    }
-    return create_app(config)
+    return lambda **overrides: make_app(**{**LOW_LIMITS, **overrides})
+
+
+LOW_LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_LOGIN": "3 per minute",
+    "RATELIMIT_LOGIN_ACCOUNT": "4 per hour",
+    "RATELIMIT_REGISTRATION": "2 per hour",
+    "RATELIMIT_PASSWORD_CHANGE": "2 per hour",
+    "RATELIMIT_TOKEN_CREATION": "2 per hour",
+    "RATELIMIT_API_WRITE": "3 per minute",
+}
 
 
 def from_address(address: str) -> dict:
@@ -42,8 +41,8 @@ def test_limits_are_off_in_the_shared_test_app(client):
         assert response.status_code == 422
 
 
-def test_login_attempts_from_one_address_are_limited_in_the_sites_layout(app):
-    client = limited_app(app).test_client()
+def test_login_attempts_from_one_address_are_limited_in_the_sites_layout(limited_app):
+    client = limited_app().test_client()
     for _ in range(5):  # showing the form never counts
         assert client.get("/auth/login").status_code == 200
     for i in range(3):
@@ -62,9 +61,9 @@ def test_login_attempts_from_one_address_are_limited_in_the_sites_layout(app):
     assert other.status_code == 422
 
 
-def test_failed_logins_to_one_account_are_limited_across_addresses(app, make_user):
+def test_failed_logins_to_one_account_are_limited_across_addresses(limited_app, make_user):
     make_user("target@example.com")
-    client = limited_app(app).test_client()
+    client = limited_app().test_client()
     data = {"email": "target@example.com", "password": "wrong"}
     for i in range(4):
         assert (
@@ -74,9 +73,9 @@ def test_failed_logins_to_one_account_are_limited_across_addresses(app, make_use
     assert blocked.status_code == 429
 
 
-def test_successful_logins_do_not_use_up_the_accounts_allowance(app, make_user):
+def test_successful_logins_do_not_use_up_the_accounts_allowance(limited_app, make_user):
     make_user("owner@example.com")
-    client = limited_app(app, RATELIMIT_LOGIN="100 per minute").test_client()
+    client = limited_app(RATELIMIT_LOGIN="100 per minute").test_client()
     good = {"email": "owner@example.com", "password": PASSWORD}
     for i in range(6):
         assert (
@@ -85,8 +84,8 @@ def test_successful_logins_do_not_use_up_the_accounts_allowance(app, make_user):
         client.post("/auth/logout")
 
 
-def test_registration_is_limited(app):
-    client = limited_app(app).test_client()
+def test_registration_is_limited(limited_app):
+    client = limited_app().test_client()
     for i in range(2):
         data = {
             "name": "N",
@@ -99,9 +98,9 @@ def test_registration_is_limited(app):
     assert client.post("/auth/register", data=data).status_code == 429
 
 
-def test_password_change_is_limited_per_account(app, make_user):
+def test_password_change_is_limited_per_account(limited_app, make_user):
     make_user("pw@example.com")
-    client = limited_app(app).test_client()
+    client = limited_app().test_client()
     client.post("/auth/login", data={"email": "pw@example.com", "password": PASSWORD})
     data = {"current_password": "guess", "new_password": "n" * 12, "confirm": "n" * 12}
     assert client.post("/account/password", data=data).status_code == 422
@@ -132,8 +131,8 @@ def _add_probe_routes(app):
     apply_rate_limits(app)
 
 
-def test_api_writes_are_limited_automatically_and_answered_in_json(app):
-    limited = limited_app(app)
+def test_api_writes_are_limited_automatically_and_answered_in_json(limited_app):
+    limited = limited_app()
     _add_probe_routes(limited)
     assert limit_names_for(limited, "probe_api") == ["api_write"]
     assert limit_names_for(limited, "probe_things") == ["api_write"]
@@ -148,8 +147,8 @@ def test_api_writes_are_limited_automatically_and_answered_in_json(app):
     assert response.get_json()["code"] == 429
 
 
-def test_token_creation_is_limited_by_its_decorator(app):
-    limited = limited_app(app)
+def test_token_creation_is_limited_by_its_decorator(limited_app):
+    limited = limited_app()
     _add_probe_routes(limited)
     client = limited.test_client()
     assert [client.post("/account/tokens/new").status_code for _ in range(3)] == [201, 201, 429]
@@ -160,8 +159,8 @@ def test_unknown_limit_names_are_refused():
         rate_limited("no_such_limit")
 
 
-def test_every_named_limit_can_be_set_from_the_config(app):
-    limited = limited_app(app)
+def test_every_named_limit_can_be_set_from_the_config(limited_app):
+    limited = limited_app()
     for name in LIMITS:
         assert limited.config[f"RATELIMIT_{name.upper()}"]
 
@@ -174,7 +173,7 @@ def _redis_reachable() -> bool:
         return False
 
 
-def test_limits_are_shared_through_redis_when_configured(app):
+def test_limits_are_shared_through_redis_when_configured(limited_app):
     if not _redis_reachable():
         if os.environ.get("CI"):
             pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
@@ -182,8 +181,8 @@ def test_limits_are_shared_through_redis_when_configured(app):
     prefix = f"portal-test-{uuid.uuid4().hex}"
     settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": prefix}
     # Two apps stand for two gunicorn workers: they share one count.
-    first = limited_app(app, **settings).test_client()
-    second = limited_app(app, **settings).test_client()
+    first = limited_app(**settings).test_client()
+    second = limited_app(**settings).test_client()
     data = {"email": "redis@example.com", "password": "wrong"}
     assert first.post("/auth/login", data=data).status_code == 422
     assert second.post("/auth/login", data=data).status_code == 422

@@ -7,9 +7,7 @@ import logging
 
 import pytest
 
-from portal import create_app
 from tests.conftest import PASSWORD
-from tests.core.test_security import _base_config
 
 
 def request_lines(caplog) -> list[dict]:
@@ -51,8 +49,8 @@ def test_logged_in_user_is_named_by_id_and_secrets_never_appear(client, make_use
         assert secret not in text
 
 
-def test_unhandled_error_is_logged_with_trace_and_shown_as_the_error_page(app, caplog):
-    broken = create_app(_base_config(app))
+def test_unhandled_error_is_logged_with_trace_and_shown_as_the_error_page(make_app, caplog):
+    broken = make_app()
 
     @broken.get("/boom")
     def boom():

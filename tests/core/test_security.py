@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from portal import create_app
 from tests.conftest import PASSWORD
 
 PAGES = [
@@ -47,8 +46,8 @@ def test_forwarded_proto_is_ignored_without_proxy_fix(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_proxy_fix_trusts_the_configured_proxy(app):
-    proxied = create_app({**_base_config(app), "PROXY_FIX": 1})
+def test_proxy_fix_trusts_the_configured_proxy(make_app):
+    proxied = make_app(PROXY_FIX=1)
     client = proxied.test_client()
     response = client.get(
         "/healthz", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
@@ -56,26 +55,9 @@ def test_proxy_fix_trusts_the_configured_proxy(app):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def _base_config(app) -> dict:
-    keys = [
-        "TESTING",
-        "SECRET_KEY",
-        "SQLALCHEMY_DATABASE_URI",
-        "SEARCH_INDEX_DIR",
-        "WTF_CSRF_ENABLED",
-        "SESSION_COOKIE_SECURE",
-        "REMEMBER_COOKIE_SECURE",
-        "ARGON2_TIME_COST",
-        "ARGON2_MEMORY_COST",
-        "RATELIMIT_ENABLED",
-    ]
-    return {key: app.config[key] for key in keys}
-
-
-def test_production_cookies_are_secure_httponly_and_lax(app, make_user):
-    config = _base_config(app)
-    del config["SESSION_COOKIE_SECURE"], config["REMEMBER_COOKIE_SECURE"]
-    production = create_app(config)  # FLASK_DEBUG is off: Secure cookies by default
+def test_production_cookies_are_secure_httponly_and_lax(make_app, make_user):
+    # FLASK_DEBUG is off: Secure cookies by default.
+    production = make_app(remove=("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"))
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_HTTPONLY"] is True
