@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -40,6 +43,28 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+LINK_SCHEMES = {"http", "https"}
+
+
+def safe_href(url: str | None) -> str | None:
+    """Return a user-supplied URL if it may be a link target (http or https), else None.
+
+    Use it for every link whose address a user typed: ``{% set href = x.url | safe_href %}``.
+    Forms validate URLs too, but the JSON API and imports do not go through the forms.
+    """
+    if not url:
+        return None
+    # Browsers drop ASCII whitespace and control characters inside the scheme.
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc:
+        return None
+    return url.strip()
+
+
 def init_security(app: Flask) -> None:
     """Add the security headers to every response; trust X-Forwarded-* if PROXY_FIX is set."""
     hops = int(app.config.get("PROXY_FIX") or 0)
@@ -49,6 +74,8 @@ def init_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
+
+    app.jinja_env.filters["safe_href"] = safe_href
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -93,3 +93,40 @@ def test_request_body_over_the_limit_under_api_is_json(client):
     response = client.post("/api/v1/anything", data=b"x" * (3 * 1024 * 1024))
     assert response.status_code in {404, 413}
     assert response.is_json
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://gis.example/om", "https://gis.example/om"),
+        ("http://gis.example", "http://gis.example"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("vbscript:msgbox(1)", None),
+        ("//evil.example", None),
+        ("https:alert(1)", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_safe_href_lets_only_web_links_through(url, expected):
+    from portal.core.security import safe_href
+
+    assert safe_href(url) == expected
+
+
+def test_a_script_url_stored_without_the_form_is_not_a_link(app, client, make_user):
+    # The JSON API and imports reach the services without WTForms' URL check.
+    from portal.extensions import db
+    from portal.orgs.models import Organisation
+
+    with app.app_context():
+        org = db.session.query(Organisation).filter_by(slug="vallentuna").one()
+        org.website = "javascript:alert(document.cookie)"
+        db.session.commit()
+    html = client.get("/organizations/vallentuna").get_data(as_text=True)
+    assert 'href="javascript:' not in html
+    assert "javascript:alert(document.cookie)" in html  # shown, as text
