@@ -73,9 +73,9 @@ class NamedLimit:
 LIMITS: dict[str, NamedLimit] = {
     # Guessing passwords from one address.
     "login": NamedLimit("10 per minute; 100 per hour", _client_address),
-    # Guessing one account's password from many addresses: only failed attempts count, so that
-    # an attacker cannot lock the owner out by logging in successfully... and the owner, who
-    # knows the password, is never blocked by it.
+    # Guessing one account's password from many addresses. Only failed attempts count, so the
+    # owner's own successful logins never use it up (an attacker who fails 20 times in an hour
+    # does block logins to that address for the rest of the hour: the price of the protection).
     "login_account": NamedLimit("20 per hour", _submitted_email, deduct_when=_failed),
     # Creating accounts in bulk (generous: a whole office behind one address may register).
     "registration": NamedLimit("20 per hour", _client_address),
