@@ -47,6 +47,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
 
+    from portal.core.request_log import init_request_logging
+    from portal.core.security import init_security
+
+    init_request_logging(app)
+    init_security(app)
+
     _register_models()
     _register_blueprints(app)
     _register_cli(app)
@@ -54,6 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.core.requests import init_request_handling
 
     init_request_handling(app)
+
+    from portal.core.limits import init_limits
+
+    init_limits(app)  # after the blueprints: it wraps the views that have named limits
     return app
 
 
@@ -82,6 +92,7 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.core.health import bp as health_bp
     from portal.core.views import bp as core_bp
     from portal.exchange.views import experiences_bp, needs_bp
     from portal.orgs.views import bp as orgs_bp
@@ -108,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import init_api
 
     init_api(app)
+    app.register_blueprint(health_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -115,3 +127,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
+
+    from portal.core.transfer import init_transfer
+
+    init_transfer(app)

@@ -50,6 +50,12 @@ class Config:
         self.LANGUAGES = ("sv", "en")
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = 20
+        # Number of trusted reverse proxies in front of the portal (0: none, trust no
+        # X-Forwarded-* header); see the README's deployment section.
+        self.PROXY_FIX = int(os.environ.get("PROXY_FIX", "0") or 0)
+        # Abuse limits (Flask-Limiter): memory storage per process unless a shared one is named.
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -95,6 +95,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Tests that search use the `search_index` fixture, which turns this on.
             "SEARCH_INDEX_ON_COMMIT": False,
             "WTF_CSRF_ENABLED": False,
+            # Abuse limits are off here; tests/core/test_limits.py proves them on an app of its own.
+            "RATELIMIT_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             # Cheap hashing in tests; production uses the argon2id defaults.

@@ -68,6 +68,23 @@ def register_user(email: str, name: str, password: str, *, site_admin: bool = Fa
     return user
 
 
+def register_if_new(email: str, name: str, password: str) -> User | None:
+    """Create an account, or quietly do nothing if the email is taken (answer the same way).
+
+    The registration page must not tell a visitor whether an address has an account. Without
+    email sending the portal cannot ask the owner to confirm, so the page gives one answer for
+    both cases; the same password hashing work is done either way so timing does not tell.
+    """
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    _check_password_rules(password)
+    if get_user_by_email(email) is not None:
+        hash_password(password)
+        return None
+    return register_user(email, name, password)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the user whose email and password match, else None (same work either way)."""
     user = get_user_by_email(email)

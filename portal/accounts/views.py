@@ -10,6 +10,7 @@ from portal.accounts import services
 from portal.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegistrationForm
 from portal.core.actor import current_actor
 from portal.core.forms import apply_service_errors
+from portal.core.limits import rate_limited
 from portal.core.urls import safe_next
 from portal.errors import ValidationError
 
@@ -17,6 +18,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
+@rate_limited("login", "login_account")
 def login():
     """Log in with email and password."""
     form = LoginForm()
@@ -39,18 +41,27 @@ def logout():
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@rate_limited("registration")
 def register():
-    """Create an account."""
+    """Create an account, answering the same whether or not the address is taken."""
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.name.data, form.password.data)
+            services.register_if_new(form.email.data, form.name.data, form.password.data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            login_user(user)
-            flash(_("Welcome! Your account has been created."), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("accounts.profile"))
+            # The same answer for a new and a taken address, so that the page does not reveal
+            # who has an account: the newcomer logs in next (see the README, "Accounts").
+            flash(
+                _(
+                    "Check that your details are right: if the email address was not already "
+                    "registered, your account has been created. Log in with your email address "
+                    "and password."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.login", next=safe_next(request.args.get("next"))))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/register.html", form=form), status
 
@@ -74,6 +85,7 @@ def profile():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@rate_limited("password_change")
 @login_required
 def change_password():
     """Change the logged-in user's password."""

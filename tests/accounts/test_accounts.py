@@ -14,24 +14,46 @@ def register(client, email="anna@example.com", name="Anna Andersson", password=P
     return client.post("/auth/register", data=data)
 
 
-def test_register_logs_in_and_stores_argon2id_hash(app, client):
+def test_register_stores_argon2id_hash_and_the_newcomer_can_log_in(app, client):
     response = register(client)
     assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.email == "anna@example.com"
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
+    client.post("/auth/login", data={"email": "anna@example.com", "password": PASSWORD})
     assert "anna@example.com" in client.get("/account").get_data(as_text=True)
 
 
 def test_email_is_unique_regardless_of_case(app, client):
     register(client, email="Anna@Example.com")
-    client.post("/auth/logout")
-    response = register(client, email="ANNA@example.COM")
-    assert response.status_code == 422
+    register(client, email="ANNA@example.COM", password="another-password")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    # The first owner's password still holds; the second registration changed nothing.
+    ok = client.post("/auth/login", data={"email": "anna@example.com", "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_registration_does_not_reveal_whether_an_address_has_an_account(client, make_user):
+    make_user("taken@example.com")
+    taken = register(client, email="taken@example.com", name="Mallory")
+    fresh = register(client, email="fresh@example.com", name="Mallory")
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.headers["Location"] == fresh.headers["Location"]
+    # Neither answer logs anybody in.
+    assert client.get("/account").status_code == 302
+    login_page = client.get(taken.headers["Location"]).get_data(as_text=True)
+    assert "not already registered" in login_page or "inte redan" in login_page
+
+
+def test_registration_still_reports_mistakes_in_the_form(client, make_user):
+    make_user("taken2@example.com")
+    response = register(client, email="taken2@example.com", password="short")
+    assert response.status_code == 422
+    assert "taken2@example.com" in response.get_data(as_text=True)  # what was typed is kept
 
 
 def test_login_with_other_letter_case(client, make_user):

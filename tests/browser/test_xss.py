@@ -1,0 +1,283 @@
+"""XSS in a real Chromium: every field that takes user text gets every payload of
+tests/security_payloads.py, posted through its form; every page that shows the field is
+opened, and no script may run (no dialog, no console error, no script or on* attribute or
+script URL in the DOM), and the payload must be shown as text.
+
+To cover a new field, add one UserTextField line to FIELDS: the form's URL, the field's name,
+who submits it, and the pages that show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import PASSWORD
+from tests.security_payloads import XSS_PAYLOADS
+
+ADMIN = "admin@xss.example"  # admin of Vallentuna and site admin
+MEMBER = "member@xss.example"  # member of Vallentuna
+
+
+@dataclass(frozen=True)
+class UserTextField:
+    label: str
+    form: str  # the page with the form
+    name: str  # the field's name attribute
+    # Who submits: ADMIN, MEMBER, "newcomer" (a fresh account per payload) or "anonymous".
+    submitter: str
+    # Pages that show the value, opened by the submitter after each submission;
+    # "{landed}" is the page the form sent the browser to.
+    shows_on: tuple[str, ...] = ()
+    # Pages that list every submitted value, opened once at the end by the ADMIN (with their
+    # next pages); every payload must be there as text.
+    listed_on: tuple[str, ...] = ()
+    fill: dict[str, str] = field(default_factory=dict)  # other fields; "{i}" is the number
+    literal: bool = True  # shown as plain text (False: Markdown, or refused by a validator)
+    unique: bool = False  # the value must be unique: append " {i}"
+    then_join: bool = False  # afterwards, log in and ask to join Vallentuna
+
+
+FIELDS = [
+    UserTextField(
+        "registration name",
+        "/auth/register",
+        "name",
+        "anonymous",
+        shows_on=("/account",),
+        listed_on=("/organizations/vallentuna/members",),
+        fill={"email": "reg{i}@xss.example", "password": PASSWORD, "confirm": PASSWORD},
+        then_join=True,
+    ),
+    UserTextField(
+        "profile name",
+        "/account",
+        "name",
+        MEMBER,
+        shows_on=("/account", "/organizations/vallentuna/members"),
+    ),
+    UserTextField(
+        "organisation registration name",
+        "/organizations/new",
+        "name",
+        ADMIN,
+        shows_on=("{landed}", "{landed}/members"),
+        listed_on=("/organizations?kind=supplier",),
+        unique=True,
+    ),
+    UserTextField(
+        "organisation registration website",
+        "/organizations/new",
+        "website",
+        ADMIN,
+        fill={"name": "Webbplatsprov {i}"},
+        literal=False,
+    ),
+    UserTextField(
+        "organisation registration description",
+        "/organizations/new",
+        "description",
+        ADMIN,
+        shows_on=("{landed}",),
+        fill={"name": "Beskrivningsprov {i}"},
+        literal=False,
+    ),
+    UserTextField(
+        "organisation edit description",
+        "/organizations/vallentuna/edit",
+        "description",
+        ADMIN,
+        shows_on=("/organizations/vallentuna",),
+        literal=False,
+    ),
+    UserTextField(
+        "organisation edit website",
+        "/organizations/vallentuna/edit",
+        "website",
+        ADMIN,
+        shows_on=("/organizations/vallentuna",),
+        literal=False,
+    ),
+    UserTextField(
+        "join message",
+        "/organizations/vallentuna",
+        "message",
+        "newcomer",
+        listed_on=("/organizations/vallentuna/members",),
+    ),
+]
+
+# Run in the page: everything in it that could run script.
+DOM_CHECK = r"""
+() => {
+  const bad = [];
+  const urlAttrs = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'];
+  for (const el of document.querySelectorAll('body *')) {
+    if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'META', 'FRAME'].includes(el.tagName)) {
+      if (!(el.tagName === 'SCRIPT' && el.src && new URL(el.src).origin === location.origin
+            && new URL(el.src).pathname.startsWith('/static/'))) {
+        bad.push(el.outerHTML.slice(0, 200));
+      }
+    }
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\x00-\x20]/g, '').toLowerCase();
+      if (attr.name.toLowerCase().startsWith('on')) bad.push(el.outerHTML.slice(0, 200));
+      if (urlAttrs.includes(attr.name.toLowerCase()) &&
+          /^(javascript|data|vbscript):/.test(value)) bad.push(el.outerHTML.slice(0, 200));
+    }
+  }
+  return bad;
+}
+"""
+
+TEXT_OF_MAIN = """
+() => {
+  const main = document.querySelector('main');
+  const values = [...main.querySelectorAll('input, textarea')].map(e => e.value);
+  return [main.innerText, ...values].join('\\n');
+}
+"""
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Watched:
+    """A browser page whose dialogs and console errors are recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("console", self._on_console)
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _on_console(self, message) -> None:
+        # A form answered with 422 is logged as a failed load; that is not a script.
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.console_errors.append(message.text)
+
+    def check(self, where: str, payload: str) -> None:
+        page = self.page
+        unsafe = page.evaluate(DOM_CHECK)
+        assert not unsafe, (where, payload, unsafe)
+        assert not self.dialogs, (where, payload, self.dialogs)
+        assert not self.console_errors, (where, payload, self.console_errors)
+        assert not page.js_errors, (where, payload, page.js_errors)
+
+    def main_text(self) -> str:
+        return normalise(self.page.evaluate(TEXT_OF_MAIN))
+
+
+def log_in(page: Page, email: str) -> None:
+    if "/auth/login" not in page.url:
+        page.goto("/auth/login")
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/(#.*)?$"))
+
+
+def listed_text(watched: Watched, url: str, payload_for_errors: str) -> str:
+    """The text of a list page and all its next pages."""
+    texts = []
+    next_url: str | None = url
+    while next_url:
+        watched.page.goto(next_url)
+        watched.check(next_url, payload_for_errors)
+        texts.append(watched.main_text())
+        link = watched.page.locator("main a[rel=next]")
+        next_url = link.get_attribute("href") if link.count() else None
+    return " ".join(texts)
+
+
+@pytest.mark.parametrize("spec", FIELDS, ids=lambda f: f.label.replace(" ", "-"))
+def test_payloads_are_shown_as_text_and_never_run(app, new_page, make_user, spec):
+    make_user(ADMIN, "Astrid Admin", member_of="vallentuna", role="admin", site_admin=True)
+    make_user(MEMBER, "Maja Medlem", member_of="vallentuna", role="member")
+    fixed = None
+    if spec.submitter in (ADMIN, MEMBER):
+        fixed = Watched(new_page())
+        log_in(fixed.page, spec.submitter)
+    stored: list[str] = []
+
+    for i, payload in enumerate(XSS_PAYLOADS):
+        value = f"{payload} {i}" if spec.unique else payload
+        if fixed is not None:
+            watched = fixed
+        else:
+            watched = Watched(new_page())
+            if spec.submitter == "newcomer":
+                make_user(f"newcomer{i}@xss.example", f"Ny Person {i}")
+                log_in(watched.page, f"newcomer{i}@xss.example")
+        page = watched.page
+
+        page.goto(spec.form)
+        form = page.locator(f"main form:has([name={spec.name}])")
+        for name, other in spec.fill.items():
+            form.locator(f"[name={name}]").fill(other.format(i=i))
+        form.locator(f"[name={spec.name}]").fill(value)
+        with page.expect_navigation() as navigation:
+            form.locator("button[type=submit]").first.click()
+        status = navigation.value.status if navigation.value else None
+        landed = re.sub(r"[?#].*$", "", page.url)
+        watched.check(f"after submitting to {spec.form}", payload)
+        if status == 422:
+            # Refused (by a validator): the form shows what was typed, as text.
+            typed = form.locator(f"[name={spec.name}]").input_value()
+            assert normalise(typed) == normalise(value), (spec.label, payload, typed)
+        elif spec.literal:
+            stored.append(value)
+
+        if spec.then_join:
+            log_in(page, spec.fill["email"].format(i=i))
+            page.goto("/organizations/vallentuna")
+            with page.expect_navigation():
+                page.locator("main form:has([name=message]) button[type=submit]").click()
+            watched.check("after joining", payload)
+
+        for template in spec.shows_on:
+            url = template.replace("{landed}", landed.split(page.url.split("/")[2])[-1])
+            page.goto(url)
+            watched.check(url, payload)
+            if spec.literal and status != 422:
+                assert normalise(value) in watched.main_text(), (spec.label, url, payload)
+
+        if fixed is None:
+            page.context.close()
+
+    if fixed is not None:
+        fixed.page.wait_for_timeout(200)  # late error or load handlers, if any got in
+        fixed.check("at the end", "(all payloads)")
+    if spec.literal:
+        assert len(stored) == len(XSS_PAYLOADS), "every payload should have been accepted"
+    if spec.listed_on:
+        viewer = fixed if spec.submitter == ADMIN else Watched(new_page())
+        if viewer is not fixed:
+            log_in(viewer.page, ADMIN)
+        for url in spec.listed_on:
+            text = listed_text(viewer, url, "(all payloads)")
+            missing = [v for v in stored if normalise(v) not in text]
+            assert not missing, (spec.label, url, missing[:5])
+
+
+def test_the_table_covers_every_user_text_field_named_in_the_issue():
+    covered = {f.label for f in FIELDS}
+    assert {
+        "registration name",
+        "profile name",
+        "organisation registration name",
+        "organisation registration website",
+        "organisation registration description",
+        "organisation edit description",
+        "organisation edit website",
+        "join message",
+    } <= covered
