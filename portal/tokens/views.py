@@ -8,16 +8,16 @@ from flask_login import login_required
 
 from portal.core.actor import current_actor
 from portal.core.forms import apply_service_errors
+from portal.core.limits import rate_limited
 from portal.errors import ValidationError
 from portal.tokens import services
 from portal.tokens.forms import TokenForm
 
 bp = Blueprint("tokens", __name__)
 
-# Rate limiting of token creation comes with Flask-Limiter in its own issue.
-
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
+@rate_limited("token_creation")  # counts POSTs only
 @login_required
 def index():
     """List the user's API tokens and create a new one (its secret is shown once)."""

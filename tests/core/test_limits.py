@@ -154,6 +154,18 @@ def test_token_creation_is_limited_by_its_decorator(limited_app):
     assert [client.post("/account/tokens/new").status_code for _ in range(3)] == [201, 201, 429]
 
 
+def test_the_token_page_limits_token_creation(limited_app, make_user):
+    make_user("tok@example.com")
+    client = limited_app().test_client()
+    client.post("/auth/login", data={"email": "tok@example.com", "password": PASSWORD})
+    statuses = [
+        client.post("/account/tokens", data={"name": f"t{i}", "expires_days": "90"}).status_code
+        for i in range(3)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:2]
+    assert client.get("/account/tokens").status_code == 200  # reading the page is not counted
+
+
 def test_unknown_limit_names_are_refused():
     with pytest.raises(ValueError, match="no_such_limit"):
         rate_limited("no_such_limit")
