@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
@@ -746,3 +746,21 @@ def find_organisation(actor: User | None, organisation_id: int | None) -> Organi
 
 def may_create_any(actor: User | None) -> bool:
     return actor is not None and (actor.is_site_admin or bool(editable_organisations(actor)))
+
+
+def plans_adapting_to_standard(standard: Standard, limit: int = 100) -> list[PlanStandard]:
+    """Public plans that adapt to a standard, with their adoption status (for its page)."""
+    return list(
+        db.session.scalars(
+            select(PlanStandard)
+            .join(PlanStandard.plan)
+            .join(Plan.organisation)
+            .where(
+                PlanStandard.standard_id == standard.id,
+                Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]),
+            )
+            .options(contains_eager(PlanStandard.plan).contains_eager(Plan.organisation))
+            .order_by(Organisation.name, Plan.id)
+            .limit(limit)
+        )
+    )

@@ -11,6 +11,8 @@ from portal.core.actor import current_actor
 from portal.core.forms import apply_service_errors
 from portal.errors import NotAuthorized, ValidationError
 from portal.exchange import services as exchange
+from portal.plans.forms import ADOPTION_LABELS
+from portal.plans.services import plans_adapting_to_standard
 from portal.standards import services
 from portal.standards.forms import KIND_LABELS, StandardForm
 from portal.standards.models import StandardKind
@@ -101,6 +103,8 @@ def show(slug: str):
         resolved_needs=exchange.needs_about_standard(standard, active=False),
         experiences=exchange.experiences_about_standard(standard),
         supplier_answers=exchange.supplier_support_for_standard(standard),
+        plan_standards=plans_adapting_to_standard(standard),
+        adoption_labels=ADOPTION_LABELS,
     )
 
 
