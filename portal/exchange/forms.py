@@ -68,6 +68,12 @@ class ExperienceForm(FlaskForm):
     standard_ids = SelectMultipleField(
         _l("Standards and national solutions"), coerce=int, choices=[], validate_choice=False
     )
+    plan_step_id = SelectField(
+        _l("Comes from a step of an action plan (optional)"),
+        choices=[],
+        validators=[Optional()],
+        validate_choice=False,
+    )
 
 
 class ExperienceEditForm(ExperienceForm):

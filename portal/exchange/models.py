@@ -25,6 +25,7 @@ from portal.accounts.models import User
 from portal.core.models import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
 from portal.orgs.models import Organisation
+from portal.plans.models import PlanStep
 from portal.standards.models import Standard
 
 
@@ -109,9 +110,14 @@ class Experience(TimestampMixin, db.Model):
         ExperienceStatus, default=ExperienceStatus.DRAFT, index=True
     )
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The step of one of the organisation's public plans that the lesson comes from (optional).
+    plan_step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_steps.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
+    plan_step: Mapped[PlanStep | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=experience_tags, order_by=Tag.name)
     standards: Mapped[list[Standard]] = relationship(
         secondary=experience_standards, order_by=Standard.name

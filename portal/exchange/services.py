@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import EllipsisType
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -32,6 +33,7 @@ from portal.exchange.models import (
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import has_role, is_member, member_organisations
+from portal.plans.models import PlanStatus, PlanStep
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
@@ -216,6 +218,24 @@ def _validate_experience(title: str, body: str) -> dict[str, list[str]]:
     return errors
 
 
+def _load_plan_step(
+    plan_step_id: int | None, organisation: Organisation, errors: dict[str, list[str]]
+) -> PlanStep | None:
+    """The step an experience comes from: it must be in a public plan of the same organisation,
+    so that a published experience never points into a draft."""
+    if plan_step_id is None:
+        return None
+    step = db.session.get(PlanStep, plan_step_id)
+    if (
+        step is None
+        or step.plan.organisation_id != organisation.id
+        or step.plan.status not in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
+    ):
+        errors["plan_step_id"] = [_("Choose a step of one of the organisation's published plans.")]
+        return None
+    return step
+
+
 def create_experience(
     actor: User | None,
     organisation: Organisation,
@@ -224,6 +244,7 @@ def create_experience(
     body: str,
     tags: list[str] | None = None,
     standard_ids: list[int] | None = None,
+    plan_step_id: int | None = None,
 ) -> Experience:
     """Write a draft experience on behalf of an organisation the actor belongs to."""
     actor = _require_login(actor)
@@ -231,12 +252,14 @@ def create_experience(
         raise _forbidden()
     errors = _validate_experience(title, body)
     standards = _load_standards(standard_ids, errors)
+    step = _load_plan_step(plan_step_id, organisation, errors)
     names = tags or []
     if len(names) > MAX_TAGS:
         errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     experience = Experience(
+        plan_step=step,
         organisation=organisation,
         author_id=actor.id,
         title=title.strip(),
@@ -258,8 +281,12 @@ def update_experience(
     body: str,
     tags: list[str] | None = None,
     standard_ids: list[int] | None = None,
+    plan_step_id: int | None | EllipsisType = ...,
 ) -> Experience:
-    """Change an experience (its author and the organisation's editors)."""
+    """Change an experience (its author and the organisation's editors).
+
+    `plan_step_id` left out keeps the current link; None removes it.
+    """
     actor = _require_login(actor)
     if not can_see_experience(actor, experience):
         raise NotFound(_("No such experience."))
@@ -267,11 +294,15 @@ def update_experience(
         raise _forbidden()
     errors = _validate_experience(title, body)
     standards = _load_standards(standard_ids, errors)
+    step = experience.plan_step
+    if plan_step_id is not ...:
+        step = _load_plan_step(plan_step_id, experience.organisation, errors)
     names = tags or []
     if len(names) > MAX_TAGS:
         errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
+    experience.plan_step = step
     experience.title = title.strip()
     experience.body = body.strip()
     experience.tags = _tags_for(names)

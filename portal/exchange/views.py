@@ -28,6 +28,7 @@ from portal.exchange.models import NeedStatus, ProductArea, SupportStatus
 from portal.orgs.forms import EmptyForm
 from portal.orgs.models import OrganisationKind
 from portal.orgs.services import list_counties
+from portal.plans.services import can_view_plan, public_steps_of
 from portal.standards.services import all_standards
 
 experiences_bp = Blueprint("experiences", __name__, url_prefix="/experiences")
@@ -110,7 +111,20 @@ def _experience_form(form_cls, **kwargs):
             services.experience_organisations(current_actor())
         )
     form.standard_ids.choices = _standard_choices(all_standards())
+    organisations = services.experience_organisations(current_actor())
+    form.plan_step_id.choices = [SelectChoice("", _("No plan step"))] + [
+        SelectChoice(
+            str(step.id),
+            f"{step.plan.organisation.name}: {step.plan.title} – {step.title}",
+        )
+        for step in public_steps_of([o.id for o in organisations])
+    ]
     return form
+
+
+def _step_id(form) -> int | None:
+    value = form.plan_step_id.data or ""
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @experiences_bp.route("/new", methods=["GET", "POST"])
@@ -128,6 +142,7 @@ def new():
                 body=form.body.data,
                 tags=services.parse_tags(form.tags.data),
                 standard_ids=form.standard_ids.data,
+                plan_step_id=_step_id(form),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -152,6 +167,10 @@ def _render_experience(experience, comment_form=None, status: int = 200):
             and services.is_member(actor, experience.organisation)
         ),
         comment_form=comment_form or CommentForm(),
+        # Only link a plan the viewer may see (the service keeps links to public plans only).
+        plan_step=experience.plan_step
+        if experience.plan_step and can_view_plan(actor, experience.plan_step.plan)
+        else None,
         action_form=EmptyForm(),
     ), status
 
@@ -178,6 +197,7 @@ def edit(experience_id: int):
             "body": experience.body,
             "tags": ", ".join(t.name for t in experience.tags),
             "standard_ids": [s.id for s in experience.standards],
+            "plan_step_id": str(experience.plan_step_id or ""),
         },
     )
     if form.validate_on_submit():
@@ -189,6 +209,7 @@ def edit(experience_id: int):
                 body=form.body.data,
                 tags=services.parse_tags(form.tags.data),
                 standard_ids=form.standard_ids.data,
+                plan_step_id=_step_id(form),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -764,3 +764,21 @@ def plans_adapting_to_standard(standard: Standard, limit: int = 100) -> list[Pla
             .limit(limit)
         )
     )
+
+
+def public_steps_of(organisation_ids: Sequence[int]) -> list[PlanStep]:
+    """Steps of the organisations' published and archived plans (for linking experiences)."""
+    if not organisation_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(PlanStep)
+            .join(PlanStep.plan)
+            .where(
+                Plan.organisation_id.in_(list(organisation_ids)),
+                Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]),
+            )
+            .options(contains_eager(PlanStep.plan).joinedload(Plan.organisation))
+            .order_by(Plan.organisation_id, Plan.id, PlanStep.position, PlanStep.id)
+        )
+    )
