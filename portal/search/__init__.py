@@ -7,11 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the sources, the change listeners, the after-commit hook and the blueprint."""
-    from portal.search import cli, hooks, sources
+    from portal.search import cli, content, hooks, sources
     from portal.search.changes import install_listeners
     from portal.search.views import bp
 
     sources.register_sources()
+    content.register_content_sources()
     install_listeners()
     hooks.init_app(app)
     app.register_blueprint(bp)

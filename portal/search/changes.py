@@ -31,6 +31,10 @@ def _changed_columns(session: Session, obj: Any) -> set[str] | None:
     for attr in state.mapper.column_attrs:
         if state.attrs[attr.key].history.has_changes():
             changed.add(attr.key)
+    # Many-to-many collections (tags, standards) change no column of the row itself.
+    for rel in state.mapper.relationships:
+        if rel.secondary is not None and state.attrs[rel.key].history.has_changes():
+            changed.add(rel.key)
     return changed
 
 
