@@ -346,3 +346,38 @@ def test_list_and_detail_queries_are_bounded(
     assert small[urls[0]] <= 8
     detail_big = _list_queries(client, count_queries, f"/api/v1/plans/{big_plan}", member)
     assert detail_big <= detail_small
+
+
+# --- answers conform to the OpenAPI document -------------------------------------------------
+
+
+def test_real_answers_conform_to_the_documented_schemas(
+    app, client, draft, make_plan, make_user, make_token
+):
+    import schemathesis
+
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    plan_id = make_plan(
+        "gotland", steps=STEPS, standards=["dcat-ap-se"], maturity={"digital_information": (1, 3)}
+    )
+    headers = _headers("editor", make_user, make_token)
+    calls = [
+        ("GET", "/api/v1/plans", "/api/v1/plans?include_drafts=true", None),
+        ("GET", "/api/v1/plans/{plan_id}", f"/api/v1/plans/{plan_id}", None),
+        (
+            "GET",
+            "/api/v1/plans/{plan_id}/revisions/{number}",
+            f"/api/v1/plans/{plan_id}/revisions/1",
+            None,
+        ),
+        ("POST", "/api/v1/plans", "/api/v1/plans", {**BODY, "organization": "gotland"}),
+        ("PUT", "/api/v1/plans/{plan_id}", f"/api/v1/plans/{draft}", BODY),
+        ("PATCH", "/api/v1/plans/{plan_id}", f"/api/v1/plans/{draft}", {"summary": None}),
+        ("POST", "/api/v1/plans/{plan_id}/publish", f"/api/v1/plans/{draft}/publish", None),
+        ("POST", "/api/v1/plans/{plan_id}/publish", f"/api/v1/plans/{draft}/publish", None),
+    ]
+    for method, path, url, body in calls:
+        response = client.open(url, method=method, json=body, headers=headers)
+        assert response.status_code < 500
+        operation = schema[path][method]
+        operation.validate_response(response)
