@@ -234,6 +234,11 @@ def test_update_matrix(client, draft, who, method, make_user, make_token):
     else:
         visible = who in ("member",)
         assert response.status_code == _denied_status(who, visible)
+        # Nothing changed.
+        editor = _headers("editor", make_user, make_token)
+        assert client.get(f"/api/v1/plans/{draft}", headers=editor).json["title"] == (
+            "Hemligt utkast"
+        )
 
 
 @pytest.mark.parametrize("action", ["publish", "archive", "reopen", "current"])
