@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
@@ -214,10 +214,25 @@ def _like(term: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-def public_plans_query(filters: PlanFilter, sort: str = "updated") -> Select:
-    """Published and archived plans matching the filters, sorted (drafts never appear)."""
-    stmt = select(Plan).where(Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]))
-    if filters.status in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED):
+def public_plans_query(
+    filters: PlanFilter, sort: str = "updated", draft_organisation_ids: Sequence[int] = ()
+) -> Select:
+    """Published and archived plans matching the filters, sorted.
+
+    Drafts appear only of the organisations in `draft_organisation_ids` (see
+    `draft_organisations`); by default never.
+    """
+    visible = Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.ARCHIVED])
+    if draft_organisation_ids:
+        visible = or_(
+            visible,
+            and_(
+                Plan.status == PlanStatus.DRAFT,
+                Plan.organisation_id.in_(list(draft_organisation_ids)),
+            ),
+        )
+    stmt = select(Plan).where(visible)
+    if filters.status is not None:
         stmt = stmt.where(Plan.status == filters.status)
     if filters.kind or filters.county_code:
         orgs = select(Organisation.id)
@@ -253,10 +268,40 @@ def public_plans_query(filters: PlanFilter, sort: str = "updated") -> Select:
     return stmt
 
 
-def list_plans(filters: PlanFilter, sort: str = "updated", page: int = 1, per_page: int = 20):
+def list_plans(
+    filters: PlanFilter,
+    sort: str = "updated",
+    page: int = 1,
+    per_page: int = 20,
+    draft_organisation_ids: Sequence[int] = (),
+):
     """Return a page of public plans and their budget totals {plan_id: SEK}."""
-    result: Page = paginate(public_plans_query(filters, sort), page, per_page)
+    result: Page = paginate(
+        public_plans_query(filters, sort, draft_organisation_ids), page, per_page
+    )
     return result, budget_totals([p.id for p in result.items])
+
+
+def export_plans(
+    filters: PlanFilter,
+    sort: str = "updated",
+    limit: int = 10_000,
+    draft_organisation_ids: Sequence[int] = (),
+) -> tuple[list[Plan], dict[int, int]]:
+    """Every plan matching the filters (up to `limit`) with their budget totals, for CSV."""
+    plans = list(
+        db.session.scalars(public_plans_query(filters, sort, draft_organisation_ids).limit(limit))
+    )
+    return plans, budget_totals([p.id for p in plans])
+
+
+def draft_organisations(actor: User | None) -> list[int]:
+    """Ids of the organisations whose drafts the actor may see in lists: their memberships.
+
+    Site admins see every draft by its address, but lists show them only their own
+    organisations' drafts like everyone else.
+    """
+    return [org.id for org in member_organisations(actor, Role.MEMBER)]
 
 
 def budget_totals(plan_ids: Sequence[int]) -> dict[int, int]:
