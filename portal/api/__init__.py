@@ -66,11 +66,11 @@ def init_api(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin()]})
 
-    from portal.api import me, organizations, plans, standards, tokens
+    from portal.api import experiences, me, needs, organizations, plans, search, standards, tokens
     from portal.api.docs import bp as docs_bp
     from portal.api.hooks import init_api_hooks
 
     init_api_hooks(app)
-    for module in (organizations, standards, me, tokens, plans):
+    for module in (organizations, standards, me, tokens, plans, experiences, needs, search):
         register_api_blueprint(module.blp)
     app.register_blueprint(docs_bp)

@@ -166,6 +166,15 @@ def _experience_list_options(stmt: Select) -> Select:
 
 def list_experiences(filters: ExperienceFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of published experiences, newest first."""
+    return paginate(_experience_query(filters), page, per_page)
+
+
+def export_experiences(filters: ExperienceFilter, limit: int) -> list[Experience]:
+    """Every published experience matching the filters (at most `limit`), newest first."""
+    return list(db.session.scalars(_experience_query(filters).limit(limit)))
+
+
+def _experience_query(filters: ExperienceFilter) -> Select:
     stmt = select(Experience).where(Experience.status == ExperienceStatus.PUBLISHED)
     if filters.tag:
         stmt = stmt.where(
@@ -192,7 +201,7 @@ def list_experiences(filters: ExperienceFilter, page: int = 1, per_page: int = 2
     if filters.organisation_id:
         stmt = stmt.where(Experience.organisation_id == filters.organisation_id)
     stmt = stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
-    return paginate(_experience_list_options(stmt), page, per_page)
+    return _experience_list_options(stmt)
 
 
 def experiences_about_standard(standard: Standard, limit: int = 20) -> list[Experience]:
@@ -485,6 +494,11 @@ def _need_query(filters: NeedFilter) -> Select:
 def list_needs(filters: NeedFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of needs; backing counts come from SQL."""
     return paginate(_need_query(filters), page, per_page)
+
+
+def export_needs(filters: NeedFilter, limit: int) -> list[AdaptationNeed]:
+    """Every need matching the filters (at most `limit`), in the list's order."""
+    return list(db.session.scalars(_need_query(filters).limit(limit)))
 
 
 def supplier_organisations(actor: User | None) -> list[Organisation]:

@@ -1,0 +1,318 @@
+"""/api/v1/experiences: experiences shared by organisations, with comments (thin handlers over
+portal.exchange.services, which hold every rule)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from portal.api.auth import require_user, write_access
+from portal.api.common import (
+    LINK_HEADER,
+    PaginationArgsSchema,
+    UtcDateTime,
+    last_modified,
+    page_schema,
+    paginated,
+    text_field,
+)
+from portal.core.actor import current_actor
+from portal.core.csv_export import csv_response
+from portal.errors import NotFound, ValidationError
+from portal.exchange import services
+from portal.exchange.models import Experience, ExperienceStatus
+from portal.orgs.models import Organisation, OrganisationKind
+from portal.orgs.services import get_organisation
+
+blp = Blueprint(
+    "api_experiences",
+    __name__,
+    url_prefix="/api/v1",
+    description="Experiences organisations share, with comments.",
+)
+
+CSV_MAX_ROWS = 10_000
+MAX_ID = 2**31 - 1
+
+
+# --- pieces needs.py uses too ----------------------------------------------------------------
+
+
+def check_id(value: int, message: str) -> int:
+    """Ids beyond the database's integer range exist nowhere: 404, never a database error."""
+    if value > MAX_ID:
+        abort(404, message=message)
+    return value
+
+
+def id_field(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def organisation_from_body(slug_or_code: str, field: str = "organization") -> Organisation:
+    """The organisation a request body names; an unknown one is a 422 on that field."""
+    try:
+        return get_organisation(slug_or_code)
+    except NotFound:
+        message = _("No such organisation.")
+        raise ValidationError(message, {field: [message]}) from None
+
+
+@contextmanager
+def body_field_names() -> Iterator[None]:
+    """Name the request body's fields in a service's 422 (organisation_id is organization)."""
+    try:
+        yield
+    except ValidationError as error:
+        if "organisation_id" in error.errors:
+            error.errors["organization"] = error.errors.pop("organisation_id")
+        raise
+
+
+class OrganisationRefSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+    county_code = fields.String(required=True, allow_none=True)
+
+
+class StandardRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+def organisation_field() -> fields.String:
+    return text_field(
+        120,
+        required=True,
+        metadata={"description": "Slug or municipality code of the organisation acting."},
+    )
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class CommentSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    author = fields.Function(
+        lambda c: c.author.name if c.author else None,
+        required=True,
+        allow_none=True,
+        metadata={"type": "string", "nullable": True},
+    )
+    body = fields.String(required=True, metadata={"description": "Markdown."})
+    created_at = UtcDateTime(required=True)
+
+
+class ExperienceSummarySchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    status = fields.Enum(ExperienceStatus, by_value=True, required=True)
+    organization = fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
+    tags = fields.Function(
+        lambda e: [t.name for t in e.tags],
+        required=True,
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
+    standards = fields.List(fields.Nested(StandardRefSchema), required=True)
+    published_at = UtcDateTime(required=True, allow_none=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class ExperienceSchema(ExperienceSummarySchema):
+    body = fields.String(required=True, metadata={"description": "Markdown."})
+    author = fields.Function(
+        lambda e: e.author.name if e.author else None,
+        required=True,
+        allow_none=True,
+        metadata={"type": "string", "nullable": True},
+    )
+    comments = fields.Function(
+        lambda e: CommentSchema(many=True).dump([c for c in e.comments if not c.removed]),
+        required=True,
+        metadata={
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Comment"},
+            "description": "Comments that are not removed, oldest first.",
+        },
+    )
+    created_at = UtcDateTime(required=True)
+
+
+ExperiencePageSchema = page_schema(ExperienceSummarySchema, "ExperiencePage")
+
+
+class ExperienceFilterSchema(PaginationArgsSchema):
+    tag = text_field(60, load_default=None, metadata={"description": "A tag name."})
+    standard = text_field(120, load_default=None, metadata={"description": "A standard's slug."})
+    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)
+    county = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9]{2}$"),
+        metadata={"description": "Two-digit county code."},
+    )
+
+
+class ExperienceCsvArgsSchema(ExperienceFilterSchema):
+    class Meta:
+        exclude = ("page", "per_page")
+
+
+class ExperienceWriteSchema(ma.Schema):
+    title = text_field(200, required=True)
+    body = text_field(50_000, required=True, metadata={"description": "Markdown."})
+    tags = fields.List(text_field(60), load_default=list, validate=validate.Length(max=10))
+    standard_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=50))
+
+
+class ExperienceCreateSchema(ExperienceWriteSchema):
+    organization = organisation_field()
+
+
+class CommentWriteSchema(ma.Schema):
+    body = text_field(5000, required=True, metadata={"description": "Markdown."})
+
+
+def _filters(args: dict) -> services.ExperienceFilter:
+    tag = (args.get("tag") or "").strip() or None
+    return services.ExperienceFilter(
+        tag=tag,
+        standard=args.get("standard"),
+        kind=args.get("kind"),
+        county_code=args.get("county"),
+    )
+
+
+def _tags(values: list[str]) -> list[str]:
+    return services.parse_tags(",".join(values))
+
+
+def _experience(experience_id: int) -> Experience:
+    check_id(experience_id, _("No such experience."))
+    return services.get_experience(current_actor(), experience_id)
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+@blp.route("/experiences")
+@blp.arguments(ExperienceFilterSchema, location="query")
+@blp.response(200, ExperiencePageSchema, headers={"Link": LINK_HEADER})
+def list_experiences(args: dict):
+    """List published experiences, newest first, filtered like the experiences page."""
+    page = services.list_experiences(_filters(args), args["page"], args["per_page"])
+    return paginated(page)
+
+
+@blp.route("/experiences.csv")
+@blp.arguments(ExperienceCsvArgsSchema, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+def export_experiences(args: dict):
+    """Download the published experiences matching the filters as CSV."""
+    rows = services.export_experiences(_filters(args), CSV_MAX_ROWS)
+    return csv_response(
+        [
+            ("id", lambda e: e.id),
+            ("title", lambda e: e.title),
+            ("organization", lambda e: e.organisation.slug),
+            ("organization_name", lambda e: e.organisation.name),
+            ("kind", lambda e: e.organisation.kind),
+            ("county_code", lambda e: e.organisation.county_code),
+            ("tags", lambda e: ", ".join(t.name for t in e.tags)),
+            ("standards", lambda e: ", ".join(s.slug for s in e.standards)),
+            ("published_at", lambda e: e.published_at.date().isoformat()),
+        ],
+        rows,
+        "experiences.csv",
+    )
+
+
+@blp.route("/experiences/<int:experience_id>")
+@blp.response(200, ExperienceSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_experience(experience_id: int):
+    """Get an experience with its tags, standards and comments.
+
+    Drafts are visible only to members of the organisation (404 to everyone else)."""
+    experience = _experience(experience_id)
+    return experience, 200, last_modified(experience.updated_at)
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+@blp.route("/experiences", methods=["POST"])
+@write_access
+@blp.arguments(ExperienceCreateSchema)
+@blp.response(201, ExperienceSchema)
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def create_experience(data: dict):
+    """Write a draft experience on behalf of an organisation you are a member of."""
+    user = require_user()
+    org = organisation_from_body(data["organization"])
+    with body_field_names():
+        experience = services.create_experience(
+            user,
+            org,
+            title=data["title"],
+            body=data["body"],
+            tags=_tags(data["tags"]),
+            standard_ids=data["standard_ids"],
+        )
+    return services.get_experience(user, experience.id)
+
+
+@blp.route("/experiences/<int:experience_id>", methods=["PUT"])
+@write_access
+@blp.arguments(ExperienceWriteSchema)
+@blp.response(200, ExperienceSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def update_experience(data: dict, experience_id: int):
+    """Replace an experience's text, tags and standards (its author and the organisation's
+    editors)."""
+    experience = _experience(experience_id)
+    return services.update_experience(
+        require_user(),
+        experience,
+        title=data["title"],
+        body=data["body"],
+        tags=_tags(data["tags"]),
+        standard_ids=data["standard_ids"],
+    )
+
+
+@blp.route("/experiences/<int:experience_id>/publish", methods=["POST"])
+@write_access
+@blp.response(200, ExperienceSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def publish_experience(experience_id: int):
+    """Publish a draft (the organisation must be verified)."""
+    return services.publish_experience(require_user(), _experience(experience_id))
+
+
+@blp.route("/experiences/<int:experience_id>/unpublish", methods=["POST"])
+@write_access
+@blp.response(200, ExperienceSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def unpublish_experience(experience_id: int):
+    """Turn a published experience back into a draft."""
+    return services.unpublish_experience(require_user(), _experience(experience_id))
+
+
+@blp.route("/experiences/<int:experience_id>/comments", methods=["POST"])
+@write_access
+@blp.arguments(CommentWriteSchema)
+@blp.response(201, CommentSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def add_comment(data: dict, experience_id: int):
+    """Comment on a published experience (any authenticated user)."""
+    return services.add_comment(require_user(), _experience(experience_id), data["body"])
