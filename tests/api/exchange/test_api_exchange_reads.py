@@ -240,7 +240,9 @@ def test_lists_issue_a_bounded_number_of_queries(
             response = client.get(url.format(n=per_page))
         assert response.status_code == 200
         counts.append(log.count)
-    assert counts[0] == counts[1] <= 8, counts
+    # Equal counts prove the bound; the ceiling allows search to load each registered content
+    # type's result rows in one batch (organisations, standards, plans, experiences, needs).
+    assert counts[0] == counts[1] <= 14, counts
 
 
 def test_details_issue_a_bounded_number_of_queries(app, client, make_user, count_queries):
