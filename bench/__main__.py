@@ -10,13 +10,13 @@ load-generator process next to a bare Flask hello-world. Writes bench/RESULTS.md
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import platform
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,8 +33,12 @@ QUERIES = [
     ("rare word", "fjärranalys", None, "fjärranalys"),
     ("common word", "detaljplan", None, "detaljplan"),
     ("two words", "bygglov geodata", None, "bygglov AND geodata"),
-    ("three words", "digital översiktsplan handläggare", None,
-     "digital AND översiktsplan AND handläggare"),
+    (
+        "three words",
+        "digital översiktsplan handläggare",
+        None,
+        "digital AND översiktsplan AND handläggare",
+    ),
     ("phrase", '"digitala detaljplaner"', None, '"digitala detaljplaner"'),
     ("prefix", "geodata*", None, "geodata*"),
     ("facet-filtered", "bygglov", {"type": ["plan"]}, "bygglov AND doc_type:plan"),
@@ -94,10 +98,23 @@ class Gunicorn:
     def __init__(self, target: str, env: dict[str, str], log: Path, ready_path: str = "/"):
         self.port = free_port()
         self.log = log.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", target],
-            cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                target,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
         )
         try:
             wait_for(self.port, ready_path)
@@ -119,10 +136,20 @@ class Gunicorn:
 
 
 def drive(port: int, path: str, requests: int, threads: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}{path}", str(requests),
-         str(threads)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    out = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            f"http://127.0.0.1:{port}{path}",
+            str(requests),
+            str(threads),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -161,7 +188,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
     config = {
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SEARCH_INDEX_DIR": str(index),
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": "bench",  # noqa: S106 - a throwaway benchmark instance
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
     }
@@ -194,8 +221,9 @@ def run_size(size: int, args, workdir: Path) -> dict:
             services.search("detaljplan")  # warm the searcher
             started = time.perf_counter()
             exp = db.session.get(Experience, exp_id)
-            exchange.update_experience(admin, exp, title=f"{exp.title} {UPDATE_WORD}",
-                                       body=exp.body)
+            exchange.update_experience(
+                admin, exp, title=f"{exp.title} {UPDATE_WORD}", body=exp.body
+            )
             db.session.commit()
             indexing.apply_pending_changes(wait=60.0)
             found = services.search(UPDATE_WORD).page.total
@@ -212,27 +240,34 @@ def run_size(size: int, args, workdir: Path) -> dict:
                     res = services.search(text, selected=selected)
                     times.append((time.perf_counter() - t0) * 1000)
                     hits = res.page.total
-                r["search"][name] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95),
-                                     "hits": hits}
+                r["search"][name] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95), "hits": hits}
 
         # --- the same text in SQLite FTS5 (top 20 by bm25 + total + counts per type)
         fts = sqlite3.connect(":memory:")
-        fts.execute("CREATE VIRTUAL TABLE docs USING fts5(doc_type, key UNINDEXED, title, body,"
-                    " tokenize='unicode61')")
+        fts.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(doc_type, key UNINDEXED, title, body,"
+            " tokenize='unicode61')"
+        )
         with db.session.no_autoflush:
-            fts.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
-                            content.fts_rows(db.session))
+            fts.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", content.fts_rows(db.session))
         fts.commit()
         for name, _, _, match in QUERIES:
+
             def one(match=match):
-                rows = fts.execute("SELECT doc_type, key, title, snippet(docs, 3, '[', ']', '…',"
-                                   " 24) FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 20",
-                                   (match,)).fetchall()
-                total = fts.execute("SELECT count(*) FROM docs WHERE docs MATCH ?",
-                                    (match,)).fetchone()[0]
-                fts.execute("SELECT doc_type, count(*) FROM docs WHERE docs MATCH ? "
-                            "GROUP BY doc_type", (match,)).fetchall()
+                rows = fts.execute(
+                    "SELECT doc_type, key, title, snippet(docs, 3, '[', ']', '…',"
+                    " 24) FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 20",
+                    (match,),
+                ).fetchall()
+                total = fts.execute(
+                    "SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)
+                ).fetchone()[0]
+                fts.execute(
+                    "SELECT doc_type, count(*) FROM docs WHERE docs MATCH ? GROUP BY doc_type",
+                    (match,),
+                ).fetchall()
                 return rows, total
+
             one()
             times = []
             for _ in range(args.search_reps):
@@ -250,8 +285,11 @@ def run_size(size: int, args, workdir: Path) -> dict:
         ids = ",".join(map(str, plan_ids))
         wanted = [
             ("GET /api/v1/plans", "/api/v1/plans", "/api/v1/plans"),
-            ("GET /api/v1/plans/compare (5 plans)", "/api/v1/plans/compare",
-             f"/api/v1/plans/compare?ids={ids}"),
+            (
+                "GET /api/v1/plans/compare (5 plans)",
+                "/api/v1/plans/compare",
+                f"/api/v1/plans/compare?ids={ids}",
+            ),
             ("GET /api/v1/search?q=…", "/api/v1/search", "/api/v1/search?q=detaljplan"),
             ("GET /search?q=… (page)", "/search", "/search?q=detaljplan"),
             ("GET /plans", "/plans", "/plans"),
@@ -278,9 +316,16 @@ def run_size(size: int, args, workdir: Path) -> dict:
         db.engine.dispose()
 
     # --- under gunicorn, driven from a separate process
-    env = dict(os.environ, DATABASE_URL=db_url, SEARCH_INDEX_DIR=str(index),
-               SECRET_KEY="bench", RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0",
-               FLASK_DEBUG="0", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        DATABASE_URL=db_url,
+        SEARCH_INDEX_DIR=str(index),
+        SECRET_KEY="bench",  # noqa: S106 - a throwaway benchmark instance
+        RATELIMIT_ENABLED="0",
+        SESSION_COOKIE_SECURE="0",
+        FLASK_DEBUG="0",
+        PYTHONPATH=str(ROOT),
+    )
     hello = Gunicorn("bench.hello:app", env, workdir / "gunicorn.log")
     try:
         r["hello"] = drive(hello.port, "/", args.requests, args.threads)
@@ -288,7 +333,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
         hello.stop()
     server = Gunicorn("bench.wsgi_bench:app", env, workdir / "gunicorn.log", "/healthz")
     try:
-        for label, e in r["endpoints"].items():
+        for e in r["endpoints"].values():
             if e.get("missing") or e.get("status") != 200:
                 continue
             e.update(drive(server.port, e["path"], args.requests, args.threads))
@@ -318,41 +363,85 @@ def growth(results: list[dict], get) -> tuple[str, float]:
 def build_table(results: list[dict]) -> tuple[str, list[list[str]]]:
     sizes = [f"{r['size']:,}".replace(",", " ") + " docs" for r in results]
     largest = results[-1]
-    head = ["Metric", "Target (at 100 000 docs)", *sizes,
-            f"Growth ({sizes[-1]} / {sizes[0]})", "Met at largest size run"]
+    head = [
+        "Metric",
+        "Target (at 100 000 docs)",
+        *sizes,
+        f"Growth ({sizes[-1]} / {sizes[0]})",
+        "Met at largest size run",
+    ]
     rows: list[list[str]] = []
 
     def verdict(ok: bool | None, note: str = "") -> str:
         base = "–" if ok is None else ("met" if ok else "not met")
         return f"{base} {note}".strip()
 
-    rows.append(["Generate content (bulk insert)", "–",
-                 *[f"{fmt(r['generate_s'], 2)} s" for r in results], "–", "–"])
+    rows.append(
+        [
+            "Generate content (bulk insert)",
+            "–",
+            *[f"{fmt(r['generate_s'], 2)} s" for r in results],
+            "–",
+            "–",
+        ]
+    )
     projected = 100_000 / largest["docs_per_s"]
-    rows.append(["Full `search rebuild`", "< 120 s for 100 000",
-                 *[f"{fmt(r['rebuild_s'], 2)} s · {fmt(r['docs_per_s'], 0)} docs/s"
-                   for r in results],
-                 growth(results, lambda r: r["rebuild_s"])[0],
-                 verdict(projected < 120, f"(projected {fmt(projected, 0)} s at 100 000)")])
+    rows.append(
+        [
+            "Full `search rebuild`",
+            "< 120 s for 100 000",
+            *[f"{fmt(r['rebuild_s'], 2)} s · {fmt(r['docs_per_s'], 0)} docs/s" for r in results],
+            growth(results, lambda r: r["rebuild_s"])[0],
+            verdict(projected < 120, f"(projected {fmt(projected, 0)} s at 100 000)"),
+        ]
+    )
     g_text, g = growth(results, lambda r: r["update_ms"])
-    rows.append(["One update until searchable", "–",
-                 *[f"{fmt(r['update_ms'])} ms" + ("" if r["update_found"] else " (NOT found)")
-                   for r in results], g_text, verdict(all(r["update_found"] for r in results),
-                                                      "(found)")])
+    rows.append(
+        [
+            "One update until searchable",
+            "–",
+            *[
+                f"{fmt(r['update_ms'])} ms" + ("" if r["update_found"] else " (NOT found)")
+                for r in results
+            ],
+            g_text,
+            verdict(all(r["update_found"] for r in results), "(found)"),
+        ]
+    )
     for name, *_ in QUERIES:
         g_text, g = growth(results, lambda r, n=name: r["search"][n]["p95"])
         s = largest["search"][name]
         ok = s["ratio"] <= 2 and s["p95"] <= 100 and (g != g or g <= 1.5)
-        rows.append([f"Search: {name}", "p95 ≤ 2× FTS5, ≤ 100 ms, growth ≤ 1.5×",
-                     *[(f"p50 {fmt(r['search'][name]['p50'])} / p95 "
+        rows.append(
+            [
+                f"Search: {name}",
+                "p95 ≤ 2× FTS5, ≤ 100 ms, growth ≤ 1.5×",
+                *[
+                    (
+                        f"p50 {fmt(r['search'][name]['p50'])} / p95 "
                         f"{fmt(r['search'][name]['p95'])} ms · FTS5 p95 "
                         f"{fmt(r['search'][name]['fts_p95'], 2)} ms · "
                         f"**{fmt(r['search'][name]['ratio'])}×** · hits "
-                        f"{r['search'][name]['hits']}/{r['search'][name]['fts_hits']}")
-                       for r in results], g_text, verdict(ok)])
-    rows.append(["Hello-world (bare Flask, same gunicorn)", "baseline",
-                 *[f"{fmt(r['hello']['rps'], 0)} req/s · p95 {fmt(r['hello']['p95_ms'])} ms"
-                   for r in results], growth(results, lambda r: r["hello"]["p95_ms"])[0], "–"])
+                        f"{r['search'][name]['hits']}/{r['search'][name]['fts_hits']}"
+                    )
+                    for r in results
+                ],
+                g_text,
+                verdict(ok),
+            ]
+        )
+    rows.append(
+        [
+            "Hello-world (bare Flask, same gunicorn)",
+            "baseline",
+            *[
+                f"{fmt(r['hello']['rps'], 0)} req/s · p95 {fmt(r['hello']['p95_ms'])} ms"
+                for r in results
+            ],
+            growth(results, lambda r: r["hello"]["p95_ms"])[0],
+            "–",
+        ]
+    )
     for label in results[0]["endpoints"]:
         cells = []
         for r in results:
@@ -362,23 +451,36 @@ def build_table(results: list[dict]) -> tuple[str, list[list[str]]]:
             elif "rps" not in e:
                 cells.append(f"status {e.get('status')} (skipped) · {e.get('sql')} SQL")
             else:
-                cells.append(f"{fmt(e['rps'], 0)} req/s (**{fmt(e['rps'] / r['hello']['rps'], 2)}"
-                             f"× hello**) · p95 {fmt(e['p95_ms'])} ms · {e['sql']} SQL/req"
-                             + (f" · {e['errors']} errors" if e["errors"] else ""))
+                cells.append(
+                    f"{fmt(e['rps'], 0)} req/s (**{fmt(e['rps'] / r['hello']['rps'], 2)}"
+                    f"× hello**) · p95 {fmt(e['p95_ms'])} ms · {e['sql']} SQL/req"
+                    + (f" · {e['errors']} errors" if e["errors"] else "")
+                )
         e = largest["endpoints"][label]
         if "rps" in e:
             g_text, g = growth(results, lambda r, lb=label: r["endpoints"][lb]["p95_ms"])
             sqls = {r["endpoints"][label]["sql"] for r in results}
-            ok = (e["rps"] / largest["hello"]["rps"] >= 0.5 and (g != g or g <= 1.5)
-                  and len(sqls) == 1)
-            v = verdict(ok, "(SQL/req same at every size)" if len(sqls) == 1 else
-                        "(SQL/req grows with size)")
+            ok = (
+                e["rps"] / largest["hello"]["rps"] >= 0.5
+                and (g != g or g <= 1.5)
+                and len(sqls) == 1
+            )
+            v = verdict(
+                ok,
+                "(SQL/req same at every size)" if len(sqls) == 1 else "(SQL/req grows with size)",
+            )
         else:
             g_text, v = "–", "– (not measured)"
         rows.append([label, "≥ 0.5× hello req/s, growth ≤ 1.5×, bounded SQL", *cells, g_text, v])
-    rows.append(["Peak RSS of a portal worker (VmHWM)", "–",
-                 *[f"{fmt(r['worker_rss_mb'])} MB" for r in results],
-                 growth(results, lambda r: r["worker_rss_mb"])[0], "–"])
+    rows.append(
+        [
+            "Peak RSS of a portal worker (VmHWM)",
+            "–",
+            *[f"{fmt(r['worker_rss_mb'])} MB" for r in results],
+            growth(results, lambda r: r["worker_rss_mb"])[0],
+            "–",
+        ]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines), [head, *rows]
@@ -395,17 +497,16 @@ def machine() -> str:
         if line.startswith("MemTotal:"):
             mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     pkgs = []
-    for name in ("Flask", "SQLAlchemy", "Whoosh-Reloaded", "gunicorn", "flask-smorest",
-                 "psycopg"):
-        try:
+    for name in ("Flask", "SQLAlchemy", "Whoosh-Reloaded", "gunicorn", "flask-smorest", "psycopg"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
             pkgs.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            pass
-    return (f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}\n"
-            f"- Python {platform.python_version()} on {platform.system()} "
-            f"{platform.release()}; SQLite {sqlite3.sqlite_version}\n"
-            f"- Packages: {', '.join(pkgs)}\n"
-            f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    return (
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}\n"
+        f"- Python {platform.python_version()} on {platform.system()} "
+        f"{platform.release()}; SQLite {sqlite3.sqlite_version}\n"
+        f"- Packages: {', '.join(pkgs)}\n"
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

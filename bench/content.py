@@ -57,13 +57,61 @@ NOUNS = [
     ("informationsmodell", "informationsmodellen", "informationsmodeller", "datamodellen"),
     ("planprocess", "planprocessen", "planprocesser", "planarbetet"),
 ]
-ADJECTIVES = ["digital", "digitala", "maskinläsbar", "maskinläsbara", "gemensam", "gemensamma",
-              "nationell", "nationella", "effektiv", "effektivare", "öppen", "öppna", "ny", "nya"]
-VERBS = ["införa", "inför", "införde", "digitalisera", "digitaliserar", "digitaliserade",
-         "upphandla", "upphandlar", "samordna", "samordnar", "utveckla", "utvecklar",
-         "publicera", "publicerar", "förbättra", "förbättrar", "mäta", "mäter"]
-FILLER = ["och", "för", "att", "med", "i", "på", "av", "till", "som", "under", "inom", "under året",
-          "tillsammans med", "enligt", "så att", "vilket ger", "för att minska"]
+ADJECTIVES = [
+    "digital",
+    "digitala",
+    "maskinläsbar",
+    "maskinläsbara",
+    "gemensam",
+    "gemensamma",
+    "nationell",
+    "nationella",
+    "effektiv",
+    "effektivare",
+    "öppen",
+    "öppna",
+    "ny",
+    "nya",
+]
+VERBS = [
+    "införa",
+    "inför",
+    "införde",
+    "digitalisera",
+    "digitaliserar",
+    "digitaliserade",
+    "upphandla",
+    "upphandlar",
+    "samordna",
+    "samordnar",
+    "utveckla",
+    "utvecklar",
+    "publicera",
+    "publicerar",
+    "förbättra",
+    "förbättrar",
+    "mäta",
+    "mäter",
+]
+FILLER = [
+    "och",
+    "för",
+    "att",
+    "med",
+    "i",
+    "på",
+    "av",
+    "till",
+    "som",
+    "under",
+    "inom",
+    "under året",
+    "tillsammans med",
+    "enligt",
+    "så att",
+    "vilket ger",
+    "för att minska",
+]
 RARE_WORD = "fjärranalys"  # in about 0.2 % of the documents
 SUPPLIER_PRODUCTS = ["Planverktyget", "Bygglovsportalen", "Kartmotorn", "Arkivnavet"]
 
@@ -120,39 +168,43 @@ def generate(documents: int, seed: int = 2026) -> dict[str, int]:
         for i in range(base, min(n_plans, base + chunk)):
             when = stamp(i)
             year = 2020 + i % 7
-            plans.append({
-                "id": start_plan + i + 1,
-                "organisation_id": org_ids[i % len(org_ids)],
-                "title": f"Handlingsplan {year}–{year + 3}: {_title(rng)}",
-                "summary": _paragraph(rng, (2, 4)),
-                "period_start_year": year,
-                "period_end_year": year + 3,
-                "status": PlanStatus.PUBLISHED,
-                "is_current": False,
-                "current_situation": _paragraph(rng, (3, 6)),
-                "target_picture": _paragraph(rng, (3, 6)),
-                "strengths": _paragraph(rng, (1, 3)),
-                "weaknesses": _paragraph(rng, (1, 3)),
-                "motives": _paragraph(rng, (1, 3)),
-                "administrative_groups": ["bygglov", "planering"],
-                "published_at": when,
-                "created_at": when,
-                "updated_at": when,
-                "is_example": True,
-            })
+            plans.append(
+                {
+                    "id": start_plan + i + 1,
+                    "organisation_id": org_ids[i % len(org_ids)],
+                    "title": f"Handlingsplan {year}–{year + 3}: {_title(rng)}",
+                    "summary": _paragraph(rng, (2, 4)),
+                    "period_start_year": year,
+                    "period_end_year": year + 3,
+                    "status": PlanStatus.PUBLISHED,
+                    "is_current": False,
+                    "current_situation": _paragraph(rng, (3, 6)),
+                    "target_picture": _paragraph(rng, (3, 6)),
+                    "strengths": _paragraph(rng, (1, 3)),
+                    "weaknesses": _paragraph(rng, (1, 3)),
+                    "motives": _paragraph(rng, (1, 3)),
+                    "administrative_groups": ["bygglov", "planering"],
+                    "published_at": when,
+                    "created_at": when,
+                    "updated_at": when,
+                    "is_example": True,
+                }
+            )
             for p in range(rng.randint(3, 6)):
                 start = date(year, 1 + p % 12, 1)
-                steps.append({
-                    "plan_id": start_plan + i + 1,
-                    "position": p,
-                    "title": _title(rng),
-                    "description": _paragraph(rng, (1, 3)),
-                    "start_date": start,
-                    "end_date": start + timedelta(days=180),
-                    "cost_sek": rng.choice([None, 50_000, 120_000, 400_000, 1_500_000]),
-                    "responsible": rng.choice(["Bygglovsenheten", "GIS-enheten", "IT", None]),
-                    "status": rng.choice(list(StepStatus)),
-                })
+                steps.append(
+                    {
+                        "plan_id": start_plan + i + 1,
+                        "position": p,
+                        "title": _title(rng),
+                        "description": _paragraph(rng, (1, 3)),
+                        "start_date": start,
+                        "end_date": start + timedelta(days=180),
+                        "cost_sek": rng.choice([None, 50_000, 120_000, 400_000, 1_500_000]),
+                        "responsible": rng.choice(["Bygglovsenheten", "GIS-enheten", "IT", None]),
+                        "status": rng.choice(list(StepStatus)),
+                    }
+                )
         session.execute(sa.insert(Plan.__table__), plans)
         session.execute(sa.insert(PlanStep.__table__), steps)
         counts["steps"] += len(steps)
@@ -160,15 +212,17 @@ def generate(documents: int, seed: int = 2026) -> dict[str, int]:
         rows = []
         for i in range(base, min(n_exp, base + chunk)):
             when = stamp(i + 17)
-            rows.append({
-                "organisation_id": org_ids[(i * 7) % len(org_ids)],
-                "title": _title(rng),
-                "body": "\n\n".join(_paragraph(rng, (2, 5)) for _ in range(rng.randint(2, 4))),
-                "status": ExperienceStatus.PUBLISHED,
-                "published_at": when,
-                "created_at": when,
-                "updated_at": when,
-            })
+            rows.append(
+                {
+                    "organisation_id": org_ids[(i * 7) % len(org_ids)],
+                    "title": _title(rng),
+                    "body": "\n\n".join(_paragraph(rng, (2, 5)) for _ in range(rng.randint(2, 4))),
+                    "status": ExperienceStatus.PUBLISHED,
+                    "published_at": when,
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
         session.execute(sa.insert(Experience.__table__), rows)
     start_need = session.scalar(sa.select(sa.func.coalesce(sa.func.max(AdaptationNeed.id), 0)))
     for base in range(0, n_needs, chunk):
@@ -176,27 +230,31 @@ def generate(documents: int, seed: int = 2026) -> dict[str, int]:
         for i in range(base, min(n_needs, base + chunk)):
             when = stamp(i + 31)
             need_id = start_need + i + 1
-            needs.append({
-                "id": need_id,
-                "organisation_id": org_ids[(i * 13) % len(org_ids)],
-                "title": _title(rng),
-                "description": _paragraph(rng, (3, 7)),
-                "product_area": rng.choice(list(ProductArea)),
-                "status": rng.choice([NeedStatus.OPEN, NeedStatus.ANSWERED]),
-                "created_at": when,
-                "updated_at": when,
-            })
-            for s in rng.sample(suppliers, k=min(len(suppliers), rng.randint(0, 2))):
-                answers.append({
-                    "need_id": need_id,
-                    "organisation_id": s,
-                    "product": rng.choice(SUPPLIER_PRODUCTS),
-                    "support_status": rng.choice(list(SupportStatus)),
-                    "body": _paragraph(rng, (1, 3)),
-                    "accepted": False,
+            needs.append(
+                {
+                    "id": need_id,
+                    "organisation_id": org_ids[(i * 13) % len(org_ids)],
+                    "title": _title(rng),
+                    "description": _paragraph(rng, (3, 7)),
+                    "product_area": rng.choice(list(ProductArea)),
+                    "status": rng.choice([NeedStatus.OPEN, NeedStatus.ANSWERED]),
                     "created_at": when,
                     "updated_at": when,
-                })
+                }
+            )
+            for s in rng.sample(suppliers, k=min(len(suppliers), rng.randint(0, 2))):
+                answers.append(
+                    {
+                        "need_id": need_id,
+                        "organisation_id": s,
+                        "product": rng.choice(SUPPLIER_PRODUCTS),
+                        "support_status": rng.choice(list(SupportStatus)),
+                        "body": _paragraph(rng, (1, 3)),
+                        "accepted": False,
+                        "created_at": when,
+                        "updated_at": when,
+                    }
+                )
         session.execute(sa.insert(AdaptationNeed.__table__), needs)
         if answers:
             session.execute(sa.insert(SupplierAnswer.__table__), answers)
@@ -214,8 +272,9 @@ def _ids(keys: Sequence[str]) -> list[int]:
 
 def _org_info(session: Session, org_ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
     rows = session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.kind, Organisation.county_code)
-        .where(Organisation.id.in_(set(org_ids)))
+        sa.select(
+            Organisation.id, Organisation.name, Organisation.kind, Organisation.county_code
+        ).where(Organisation.id.in_(set(org_ids)))
     )
     return {r[0]: (r[1], r[2].value, r[3]) for r in rows}
 
@@ -237,12 +296,25 @@ def _load_plans(session: Session, keys: Sequence[str]) -> Mapping[str, SearchDoc
     orgs = _org_info(session, (r.organisation_id for r in rows))
     for r in rows:
         name, kind, county = orgs.get(r.organisation_id, ("", None, None))
-        sections = [r.summary, r.current_situation, r.target_picture, r.strengths, r.weaknesses,
-                    r.motives, *steps.get(r.id, [])]
+        sections = [
+            r.summary,
+            r.current_situation,
+            r.target_picture,
+            r.strengths,
+            r.weaknesses,
+            r.motives,
+            *steps.get(r.id, []),
+        ]
         docs[str(r.id)] = SearchDocument(
-            doc_type="plan", key=str(r.id), title=r.title,
-            body="\n".join(s for s in sections if s), date=r.published_at,
-            org_name=name, org_kind=kind, county=county, ref=str(r.id),
+            doc_type="plan",
+            key=str(r.id),
+            title=r.title,
+            body="\n".join(s for s in sections if s),
+            date=r.published_at,
+            org_name=name,
+            org_kind=kind,
+            county=county,
+            ref=str(r.id),
         )
     return docs
 
@@ -257,8 +329,15 @@ def _load_experiences(session: Session, keys: Sequence[str]):
     for r in rows:
         name, kind, county = orgs.get(r.organisation_id, ("", None, None))
         docs[str(r.id)] = SearchDocument(
-            doc_type="experience", key=str(r.id), title=r.title, body=r.body,
-            date=r.published_at, org_name=name, org_kind=kind, county=county, ref=str(r.id),
+            doc_type="experience",
+            key=str(r.id),
+            title=r.title,
+            body=r.body,
+            date=r.published_at,
+            org_name=name,
+            org_kind=kind,
+            county=county,
+            ref=str(r.id),
         )
     return docs
 
@@ -279,9 +358,15 @@ def _load_needs(session: Session, keys: Sequence[str]):
     for r in rows:
         name, kind, county = orgs.get(r.organisation_id, ("", None, None))
         docs[str(r.id)] = SearchDocument(
-            doc_type="need", key=str(r.id), title=r.title,
+            doc_type="need",
+            key=str(r.id),
+            title=r.title,
             body="\n".join([r.description, *answers.get(r.id, [])]),
-            date=r.created_at, org_name=name, org_kind=kind, county=county, ref=str(r.id),
+            date=r.created_at,
+            org_name=name,
+            org_kind=kind,
+            county=county,
+            ref=str(r.id),
         )
     return docs
 
@@ -310,31 +395,57 @@ def register_standin_sources() -> list[str]:
     """Register the stand-in sources the portal lacks; return the doc types registered."""
     added = []
     specs = [
-        ("plan", "Handlingsplan", (Plan, PlanStep), _load_plans,
-         _keys(Plan.__table__, Plan.__table__.c.status == PlanStatus.PUBLISHED),
-         _url("plans.show", "plan_id"),
-         lambda o: [str(o.plan_id if isinstance(o, PlanStep) else o.id)]),
-        ("experience", "Erfarenhet", (Experience,), _load_experiences,
-         _keys(Experience.__table__,
-               Experience.__table__.c.status == ExperienceStatus.PUBLISHED),
-         _url("experiences.show", "experience_id"), lambda o: [str(o.id)]),
-        ("need", "Anpassningsbehov", (AdaptationNeed, SupplierAnswer), _load_needs,
-         _keys(AdaptationNeed.__table__), _url("needs.show", "need_id"),
-         lambda o: [str(o.need_id if isinstance(o, SupplierAnswer) else o.id)]),
+        (
+            "plan",
+            "Handlingsplan",
+            (Plan, PlanStep),
+            _load_plans,
+            _keys(Plan.__table__, Plan.__table__.c.status == PlanStatus.PUBLISHED),
+            _url("plans.show", "plan_id"),
+            lambda o: [str(o.plan_id if isinstance(o, PlanStep) else o.id)],
+        ),
+        (
+            "experience",
+            "Erfarenhet",
+            (Experience,),
+            _load_experiences,
+            _keys(
+                Experience.__table__, Experience.__table__.c.status == ExperienceStatus.PUBLISHED
+            ),
+            _url("experiences.show", "experience_id"),
+            lambda o: [str(o.id)],
+        ),
+        (
+            "need",
+            "Anpassningsbehov",
+            (AdaptationNeed, SupplierAnswer),
+            _load_needs,
+            _keys(AdaptationNeed.__table__),
+            _url("needs.show", "need_id"),
+            lambda o: [str(o.need_id if isinstance(o, SupplierAnswer) else o.id)],
+        ),
     ]
     for doc_type, label, models, load, keys, url, affected in specs:
         if get_source(doc_type) is not None:
             continue
-        register(SearchSource(doc_type=doc_type, label=label, models=models,
-                              affected_keys=affected, load_documents=load, public_keys=keys,
-                              url=url))
+        register(
+            SearchSource(
+                doc_type=doc_type,
+                label=label,
+                models=models,
+                affected_keys=affected,
+                load_documents=load,
+                public_keys=keys,
+                url=url,
+            )
+        )
         added.append(doc_type)
     return added
 
 
 def fts_rows(session: Session) -> Iterable[tuple[str, str, str, str]]:
     """(doc_type, key, title, body) of every stand-in document, for the FTS5 comparison."""
-    for doc_type, loader, table in (
+    for _doc_type, loader, table in (
         ("plan", _load_plans, Plan.__table__),
         ("experience", _load_experiences, Experience.__table__),
         ("need", _load_needs, AdaptationNeed.__table__),
