@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup lint format translations extract-messages db clean
+.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick
 
 ## Set up everything, migrate, load reference and demo data, serve on http://127.0.0.1:5000
 run: setup
@@ -18,6 +18,14 @@ run: setup
 ## Set up everything and run the whole test suite (pass options with ARGS="...")
 test: setup
 	$(PY) -m pytest $(ARGS)
+
+## Benchmarks at 1 000, 10 000 and 100 000 documents; writes bench/RESULTS.md (ARGS="--quick")
+bench: setup
+	$(PY) -m bench $(ARGS)
+
+## The same at 1 000 and 10 000 documents (a few minutes)
+bench-quick: setup
+	$(PY) -m bench --quick $(ARGS)
 
 setup: $(STAMP) translations
 
