@@ -416,6 +416,12 @@ def compare_plans(
 # --- peers -----------------------------------------------------------------------------------
 
 
+def current_plans() -> list[Plan]:
+    """Every organisation's current published plan, by organisation name (one query)."""
+    published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
+    return sorted(_pick_current(published).values(), key=lambda p: p.organisation.name)
+
+
 def _peer_candidates() -> tuple[list[Plan], dict[int, dict[str, tuple[int, int]]], dict[int, int]]:
     """All organisations' current published plans, their maturity and budget totals (3 queries)."""
     published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))

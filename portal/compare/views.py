@@ -104,6 +104,8 @@ def show():
 def peers():
     """One plan next to the medians of comparable organisations' current plans."""
     raw = request.args.get("id", "")
+    if not raw:
+        return render_template("compare/peers_choose.html", plans=services.current_plans())
     if not raw.isdigit() or len(raw) > 9:
         raise NotFound(_("No such plan."))
     plan, bench = services.compare_with_peers(current_actor(), int(raw))

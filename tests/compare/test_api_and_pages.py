@@ -157,3 +157,8 @@ def test_population_is_seeded_idempotently(app):
         org = db.session.scalar(select(Organisation).where(Organisation.slug == "vallentuna"))
         assert (org.population, org.population_year) == (35_119, 2024)
         db.session.rollback()
+
+
+def test_peers_without_a_plan_offers_a_choice(client, demo):
+    html = client.get("/plans/compare/peers").data.decode()
+    assert f'<option value="{demo["provkommunen"]}">Provkommunen:' in html
