@@ -121,6 +121,13 @@ def _register_blueprints(app: Flask) -> None:
     init_api(app)
     app.register_blueprint(health_bp)
 
+    from portal.api import register_api_blueprint
+    from portal.api.compare import blp as compare_api_blp
+    from portal.compare.views import bp as compare_bp
+
+    app.register_blueprint(compare_bp)
+    register_api_blueprint(compare_api_blp)
+
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import seed_command, users_cli

@@ -84,6 +84,10 @@ def seed_counties(report: SeedReport) -> None:
     db.session.flush()
 
 
+# population.csv holds SCB's folkmängd on 31 December of this year.
+POPULATION_YEAR = 2024
+
+
 def seed_municipalities(report: SeedReport) -> None:
     existing = {
         o.municipality_code: o
@@ -93,6 +97,7 @@ def seed_municipalities(report: SeedReport) -> None:
     }
     rows = list(read_csv("municipalities.csv"))
     slugs = municipality_slugs(rows)
+    population = {r["code"]: int(r["population"]) for r in read_csv("population.csv")}
     for row in rows:
         obj = existing.get(row["code"])
         values = {
@@ -101,6 +106,8 @@ def seed_municipalities(report: SeedReport) -> None:
             "municipality_code": row["code"],
             "county_code": row["county_code"],
             "verified": True,
+            "population": population.get(row["code"]),
+            "population_year": POPULATION_YEAR if row["code"] in population else None,
         }
         if obj is None:
             values["slug"] = slugs[row["code"]]

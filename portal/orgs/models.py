@@ -65,6 +65,9 @@ class Organisation(TimestampMixin, db.Model):
     verified: Mapped[bool] = mapped_column(default=False)
     # Fictional organisations created by `seed --demo` are labelled as example data in the UI.
     is_example: Mapped[bool] = mapped_column(default=False)
+    # Municipalities: SCB folkmängd on 31 December of population_year (portal/data/README.md).
+    population: Mapped[int | None]
+    population_year: Mapped[int | None]
 
     county: Mapped[County | None] = relationship(lazy="joined")
     memberships: Mapped[list[Membership]] = relationship(

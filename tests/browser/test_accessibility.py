@@ -49,6 +49,9 @@ PAGES: dict[str, list[Visit]] = {
     "orgs.index": [Visit("/organizations"), Visit("/organizations?kind=supplier", ADMIN)],
     "accounts.profile": [Visit("/account", MEMBER)],
     "accounts.change_password": [Visit("/account/password", MEMBER)],
+    # The filled comparison and peers pages are audited in test_compare_journey.py (demo data).
+    "compare.show": [Visit("/plans/compare"), Visit("/plans/compare?q=vallentuna")],
+    "compare.peers": [Visit("/plans/compare/peers")],
 }
 
 # GET routes that are not pages for people (redirects, JSON, files).

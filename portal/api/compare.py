@@ -1,0 +1,306 @@
+"""/api/v1/plans/compare: 2-10 plans aligned side by side, with peer medians (and as CSV)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from portal.api.common import QueryArgsSchema
+from portal.compare import services
+from portal.compare.export import comparison_csv
+from portal.core.actor import current_actor
+from portal.orgs.models import OrganisationKind
+from portal.plans.models import AdoptionStatus, PlanStatus, StepStatus
+
+blp = Blueprint(
+    "api_compare",
+    __name__,
+    url_prefix="/api/v1/plans",
+    description="Plan comparison: plans side by side, aligned on the method, with peer medians.",
+)
+
+
+def _choice(enum_cls, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf([e.value for e in enum_cls]), **kwargs)
+
+
+_IDS = r"^[0-9]{1,9}(,[0-9]{1,9}){0,49}$"
+_SLUGS = r"^[A-Za-z0-9-]{1,120}(,[A-Za-z0-9-]{1,120}){0,49}$"
+
+
+class CompareArgsSchema(QueryArgsSchema):
+    ids = fields.String(
+        load_default=None,
+        validate=validate.Regexp(_IDS),
+        metadata={"description": "2 to 10 plan ids separated by commas, e.g. 1,2,3."},
+    )
+    orgs = fields.String(
+        load_default=None,
+        validate=validate.Regexp(_SLUGS),
+        metadata={
+            "description": "2 to 10 organisation slugs separated by commas (each organisation's "
+            "current published plan), e.g. gotland,vallentuna. Used when ids is absent."
+        },
+    )
+
+
+class CompareLevelSchema(ma.Schema):
+    current = fields.Integer(required=True, allow_none=True)
+    target = fields.Integer(required=True, allow_none=True)
+
+
+class CompareCountySchema(ma.Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ComparedOrganisationSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = _choice(OrganisationKind, required=True)
+    county = fields.Nested(CompareCountySchema, required=True, allow_none=True)
+    population = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "SCB folkmängd 31 December."}
+    )
+    population_year = fields.Integer(required=True, allow_none=True)
+    is_example = fields.Boolean(required=True)
+
+
+class CompareBudgetSchema(ma.Schema):
+    total_sek = fields.Integer(required=True, metadata={"description": "Derived from the steps."})
+    by_year = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "SEK per calendar year, keyed by the year."},
+    )
+    per_inhabitant_sek = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Municipalities with a known population and a costed budget."},
+    )
+
+
+class ComparePeriodSchema(ma.Schema):
+    start_year = fields.Integer(required=True)
+    end_year = fields.Integer(required=True)
+
+
+class CompareStepSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    status = _choice(StepStatus, required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    cost_sek = fields.Integer(required=True, allow_none=True)
+
+
+class ComparedPlanSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    organisation = fields.Nested(ComparedOrganisationSchema, required=True)
+    period = fields.Nested(ComparePeriodSchema, required=True)
+    status = _choice(PlanStatus, required=True)
+    is_example = fields.Boolean(required=True)
+    budget = fields.Nested(CompareBudgetSchema, required=True)
+    steps_by_status = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    steps = fields.List(fields.Nested(CompareStepSchema), required=True)
+    maturity = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(CompareLevelSchema),
+        required=True,
+        metadata={"description": "Every dimension of the comparison; null levels if not assessed."},
+    )
+    standards = fields.Dict(
+        keys=fields.String(),
+        values=_choice(AdoptionStatus),
+        required=True,
+        metadata={"description": "Standard slug -> adoption status."},
+    )
+    strengths = fields.String(required=True, allow_none=True, metadata={"description": "Markdown."})
+    weaknesses = fields.String(required=True, allow_none=True)
+    motives = fields.String(required=True, allow_none=True)
+
+
+class CompareDimensionSchema(ma.Schema):
+    key = fields.String(required=True)
+    name_sv = fields.String(required=True)
+    name_en = fields.String(required=True)
+
+
+class CompareStandardRefSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CompareGapSchema(ma.Schema):
+    dimension = fields.String(required=True)
+    spread = fields.Integer(required=True)
+    lowest = fields.Integer(required=True)
+    highest = fields.Integer(required=True)
+
+
+class CompareMedianSchema(ma.Schema):
+    current = fields.Float(required=True, allow_none=True)
+    target = fields.Float(required=True, allow_none=True)
+    count = fields.Integer(required=True, metadata={"description": "Plans with this dimension."})
+
+
+class ComparePeerPlanSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    organisation_slug = fields.String(required=True)
+    organisation_name = fields.String(required=True)
+
+
+class ComparePeerGroupSchema(ma.Schema):
+    group = fields.String(
+        required=True,
+        validate=validate.OneOf(services.PEER_GROUPS),
+        metadata={"description": "kind: same kind; county: and same county; size: and size class."},
+    )
+    kind = _choice(OrganisationKind, required=True)
+    county_code = fields.String(required=True, allow_none=True)
+    size_class = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "lt10k, 10k-25k, 25k-50k, 50k-100k, 100k-200k or gte200k."},
+    )
+    plan_count = fields.Integer(required=True)
+    plans = fields.List(fields.Nested(ComparePeerPlanSchema), required=True)
+    maturity = fields.Dict(
+        keys=fields.String(), values=fields.Nested(CompareMedianSchema), required=True
+    )
+    budget_per_inhabitant_sek = fields.Float(required=True, allow_none=True)
+    budget_count = fields.Integer(required=True)
+
+
+class CompareBenchmarkSchema(ma.Schema):
+    plan_id = fields.Integer(required=True)
+    groups = fields.List(fields.Nested(ComparePeerGroupSchema), required=True)
+
+
+class ComparisonSchema(ma.Schema):
+    plans = fields.List(fields.Nested(ComparedPlanSchema), required=True)
+    dimensions = fields.List(fields.Nested(CompareDimensionSchema), required=True)
+    years = fields.List(fields.Integer(), required=True)
+    standards = fields.List(fields.Nested(CompareStandardRefSchema), required=True)
+    standards_matrix = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(
+            keys=fields.String(), values=fields.String(allow_none=True), allow_none=True
+        ),
+        required=True,
+        metadata={"description": "Standard slug -> {plan id: adoption status or null}."},
+    )
+    largest_differences = fields.List(fields.Nested(CompareGapSchema), required=True)
+    benchmark = fields.List(fields.Nested(CompareBenchmarkSchema), required=True)
+
+
+def _plan(p: services.ComparedPlan) -> dict[str, Any]:
+    org = p.organisation
+    return {
+        "id": p.id,
+        "title": p.title,
+        "organisation": {
+            "slug": org.slug,
+            "name": org.name,
+            "kind": org.kind,
+            "county": {"code": org.county_code, "name": org.county_name}
+            if org.county_code
+            else None,
+            "population": org.population,
+            "population_year": org.population_year,
+            "is_example": org.is_example,
+        },
+        "period": {"start_year": p.period_start_year, "end_year": p.period_end_year},
+        "status": p.status,
+        "is_example": p.is_example,
+        "budget": {
+            "total_sek": p.budget_total_sek,
+            "by_year": {str(y): v for y, v in p.budget_by_year.items()},
+            "per_inhabitant_sek": p.budget_per_inhabitant,
+        },
+        "steps_by_status": p.steps_by_status,
+        "steps": [vars(s) for s in p.steps],
+        "maturity": {k: {"current": v.current, "target": v.target} for k, v in p.maturity.items()},
+        "standards": p.standards,
+        "strengths": p.strengths,
+        "weaknesses": p.weaknesses,
+        "motives": p.motives,
+    }
+
+
+def _group(g: services.PeerGroup) -> dict[str, Any]:
+    return {
+        "group": g.key,
+        "kind": g.kind,
+        "county_code": g.county_code,
+        "size_class": g.size_class,
+        "plan_count": g.plan_count,
+        "plans": [vars(p) for p in g.plans],
+        "maturity": {k: vars(m) for k, m in g.maturity.items()},
+        "budget_per_inhabitant_sek": g.budget_per_inhabitant,
+        "budget_count": g.budget_count,
+    }
+
+
+def comparison_dict(c: services.Comparison) -> dict[str, Any]:
+    return {
+        "plans": [_plan(p) for p in c.plans],
+        "dimensions": [vars(d) for d in c.dimensions],
+        "years": c.years,
+        "standards": [vars(s) for s in c.standards],
+        "standards_matrix": {
+            slug: {str(pid): status for pid, status in row.items()}
+            for slug, row in c.matrix.items()
+        },
+        "largest_differences": [
+            {
+                "dimension": g.dimension_key,
+                "spread": g.spread,
+                "lowest": g.lowest,
+                "highest": g.highest,
+            }
+            for g in c.gaps
+        ],
+        "benchmark": [
+            {"plan_id": b.plan_id, "groups": [_group(g) for g in b.groups]} for b in c.benchmark
+        ],
+    }
+
+
+def _comparison(args: dict) -> services.Comparison:
+    ids = services.parse_ids(args.get("ids"))
+    orgs = services.parse_slugs(args.get("orgs"))
+    return services.compare_plans(current_actor(), ids=ids, orgs=orgs)
+
+
+@blp.route("/compare")
+@blp.arguments(CompareArgsSchema, location="query")
+@blp.response(200, ComparisonSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def compare(args: dict):
+    """Compare 2-10 plans side by side (by ids, or by organisations' current published plans).
+
+    Drafts are only visible to members of their organisation; other plans answer 404.
+    `format=csv` answers the same as `/api/v1/plans/compare.csv`.
+    """
+    comparison = _comparison(args)
+    if request.args.get("format") == "csv":
+        return comparison_csv(comparison)
+    return comparison_dict(comparison)
+
+
+@blp.route("/compare.csv")
+@blp.arguments(CompareArgsSchema, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+@blp.alt_response(404, response="NOT_FOUND")
+def compare_csv(args: dict):
+    """The comparison as CSV: one row per plan, dimension columns (`<key>_current`,
+    `<key>_target`) and one `standard_<slug>` column per standard."""
+    return comparison_csv(_comparison(args))

@@ -1,0 +1,517 @@
+"""Compare 2-10 action plans side by side and against peers; used by the page and the API.
+
+Everything is read in a fixed number of queries whatever the number of plans or peers:
+the plans (with maturity, standards and steps eager-loaded), the organisations asked for,
+all current published plans (the peer candidates), all peers' maturity and their budgets.
+
+Peer groups for a plan (always excluding the plan's own organisation):
+- "kind": organisations of the same kind;
+- "county": the same kind in the same county (only when the organisation has a county);
+- "size": the same kind in the same population size class (only with a known population).
+Population size classes (inhabitants, SCB 31 Dec): under 10 000; 10 000-24 999;
+25 000-49 999; 50 000-99 999; 100 000-199 999; 200 000 and more (SIZE_CLASSES).
+A peer's plan is its organisation's current published plan (the one marked current, else the
+published plan with the latest period). Budget per inhabitant = derived budget total / population;
+plans whose steps carry no cost (total 0, i.e. unknown) are left out of the budget median.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.errors import NotFound, ValidationError
+from portal.extensions import db
+from portal.orgs.models import Organisation, OrganisationKind
+from portal.plans.budget import plan_budget
+from portal.plans.models import (
+    MaturityDimension,
+    Plan,
+    PlanMaturity,
+    PlanStatus,
+    StepStatus,
+)
+from portal.plans.services import budget_totals, can_view_plan
+
+MIN_PLANS = 2
+MAX_PLANS = 10
+
+# (key, lowest population, highest population or None); see the module docstring.
+SIZE_CLASSES: tuple[tuple[str, int, int | None], ...] = (
+    ("lt10k", 0, 9_999),
+    ("10k-25k", 10_000, 24_999),
+    ("25k-50k", 25_000, 49_999),
+    ("50k-100k", 50_000, 99_999),
+    ("100k-200k", 100_000, 199_999),
+    ("gte200k", 200_000, None),
+)
+
+PEER_GROUPS = ("kind", "county", "size")
+
+
+def size_class(population: int | None) -> str | None:
+    """The key of the size class a population falls in (None when unknown)."""
+    if population is None:
+        return None
+    for key, low, high in SIZE_CLASSES:
+        if population >= low and (high is None or population <= high):
+            return key
+    return None
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    slug: str
+    name: str
+    kind: str
+    county_code: str | None
+    county_name: str | None
+    population: int | None
+    population_year: int | None
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class Level:
+    """Current and target maturity on one dimension; None where the plan has no assessment."""
+
+    current: int | None = None
+    target: int | None = None
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    id: int
+    title: str
+    status: str
+    start_date: date
+    end_date: date
+    cost_sek: int | None
+
+
+@dataclass(frozen=True)
+class ComparedPlan:
+    id: int
+    title: str
+    organisation: OrganisationInfo
+    period_start_year: int
+    period_end_year: int
+    status: str
+    is_example: bool
+    budget_total_sek: int
+    budget_by_year: dict[int, int]
+    # SEK per inhabitant (municipalities with a known population and a costed budget).
+    budget_per_inhabitant: float | None
+    steps_by_status: dict[str, int]
+    steps: list[StepInfo]
+    # Every dimension of the comparison, in order; Level() where not assessed.
+    maturity: dict[str, Level]
+    # Standard slug -> adoption status, for the standards the plan lists.
+    standards: dict[str, str]
+    strengths: str | None
+    weaknesses: str | None
+    motives: str | None
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    key: str
+    name_sv: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_sv
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """How far apart the plans' current levels are on one dimension (max - min)."""
+
+    dimension_key: str
+    spread: int
+    lowest: int
+    highest: int
+
+
+@dataclass(frozen=True)
+class PeerPlan:
+    id: int
+    title: str
+    organisation_slug: str
+    organisation_name: str
+
+
+@dataclass(frozen=True)
+class MedianLevel:
+    current: float | None
+    target: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    key: str  # one of PEER_GROUPS
+    kind: str
+    county_code: str | None
+    county_name: str | None
+    size_class: str | None
+    plans: list[PeerPlan]
+    maturity: dict[str, MedianLevel]
+    budget_per_inhabitant: float | None
+    budget_count: int
+
+    @property
+    def plan_count(self) -> int:
+        return len(self.plans)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    plan_id: int
+    groups: list[PeerGroup]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    plans: list[ComparedPlan]
+    dimensions: list[DimensionInfo]
+    years: list[int]
+    standards: list[StandardInfo]
+    # Standard slug -> {plan id: adoption status or None}.
+    matrix: dict[str, dict[int, str | None]]
+    gaps: list[Gap]
+    benchmark: list[Benchmark] = field(default_factory=list)
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+def _count_error(field_name: str, count: int) -> ValidationError:
+    message = _(
+        "Choose between %(low)d and %(high)d plans to compare (you chose %(n)d).",
+        low=MIN_PLANS,
+        high=MAX_PLANS,
+        n=count,
+    )
+    return ValidationError(message, {field_name: [message]})
+
+
+def parse_ids(raw: str | Iterable[str] | None) -> list[int]:
+    """Parse "1,2,3" (or repeated values) into unique plan ids in order; 422 on bad input."""
+    parts: list[str] = []
+    for chunk in [raw] if isinstance(raw, str) else list(raw or []):
+        parts.extend(p.strip() for p in (chunk or "").split(","))
+    ids: list[int] = []
+    for part in parts:
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 9:
+            message = _("Plan ids are whole numbers separated by commas.")
+            raise ValidationError(message, {"ids": [message]})
+        if int(part) not in ids:
+            ids.append(int(part))
+    return ids
+
+
+def parse_slugs(raw: str | Iterable[str] | None) -> list[str]:
+    parts: list[str] = []
+    for chunk in [raw] if isinstance(raw, str) else list(raw or []):
+        parts.extend(p.strip().lower() for p in (chunk or "").split(","))
+    slugs: list[str] = []
+    for part in parts:
+        if part and part not in slugs:
+            if len(part) > 120:
+                message = _("No such organisation.")
+                raise ValidationError(message, {"orgs": [message]})
+            slugs.append(part)
+    return slugs
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _load_plans(plan_ids: Sequence[int]) -> dict[int, Plan]:
+    stmt = (
+        select(Plan)
+        .where(Plan.id.in_(list(plan_ids)))
+        .options(
+            selectinload(Plan.maturity),
+            selectinload(Plan.standards),
+            selectinload(Plan.steps),
+        )
+    )
+    return {p.id: p for p in db.session.scalars(stmt)}
+
+
+def _pick_current(plans: Iterable[Plan]) -> dict[int, Plan]:
+    """Per organisation id its current published plan: the one marked current, else the latest."""
+    chosen: dict[int, Plan] = {}
+    for plan in plans:
+        best = chosen.get(plan.organisation_id)
+        rank = (plan.is_current, plan.period_start_year, plan.id)
+        if best is None or rank > (best.is_current, best.period_start_year, best.id):
+            chosen[plan.organisation_id] = plan
+    return chosen
+
+
+def resolve_plan_ids(actor: User | None, *, ids: Sequence[int] = (), orgs: Sequence[str] = ()):
+    """Turn the request's ids or organisation slugs into plan ids (404 for what is not there)."""
+    if orgs and not ids:
+        if not MIN_PLANS <= len(orgs) <= MAX_PLANS:
+            raise _count_error("orgs", len(orgs))
+        found = {
+            o.slug: o
+            for o in db.session.scalars(select(Organisation).where(Organisation.slug.in_(orgs)))
+        }
+        missing = [s for s in orgs if s not in found]
+        if missing:
+            raise NotFound(_("No such organisation: %(slugs)s.", slugs=", ".join(missing)))
+        published = db.session.scalars(
+            select(Plan).where(
+                Plan.organisation_id.in_([o.id for o in found.values()]),
+                Plan.status == PlanStatus.PUBLISHED,
+            )
+        )
+        current = _pick_current(published)
+        without = [found[s].name for s in orgs if found[s].id not in current]
+        if without:
+            raise NotFound(_("No published plan for: %(names)s.", names=", ".join(without)))
+        return [current[found[s].id].id for s in orgs]
+    if not MIN_PLANS <= len(ids) <= MAX_PLANS:
+        raise _count_error("ids", len(ids))
+    return list(ids)
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _org_info(org: Organisation) -> OrganisationInfo:
+    return OrganisationInfo(
+        slug=org.slug,
+        name=org.name,
+        kind=OrganisationKind(org.kind).value,
+        county_code=org.county_code,
+        county_name=org.county.name if org.county else None,
+        population=org.population,
+        population_year=org.population_year,
+        is_example=org.is_example,
+    )
+
+
+def per_inhabitant(total_sek: int, org: Organisation) -> float | None:
+    """SEK per inhabitant for a municipality with a known population and a costed budget."""
+    if org.kind != OrganisationKind.MUNICIPALITY or not org.population or total_sek <= 0:
+        return None
+    return round(total_sek / org.population, 1)
+
+
+def _median(values: list[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _compared(plan: Plan, dimension_keys: list[str]) -> ComparedPlan:
+    budget = plan_budget(plan)
+    levels = {m.dimension.key: Level(m.current_level, m.target_level) for m in plan.maturity}
+    steps_by_status = {s.value: 0 for s in StepStatus}
+    for step in plan.steps:
+        steps_by_status[StepStatus(step.status).value] += 1
+    return ComparedPlan(
+        id=plan.id,
+        title=plan.title,
+        organisation=_org_info(plan.organisation),
+        period_start_year=plan.period_start_year,
+        period_end_year=plan.period_end_year,
+        status=PlanStatus(plan.status).value,
+        is_example=plan.is_example,
+        budget_total_sek=budget.total_sek,
+        budget_by_year=budget.by_year,
+        budget_per_inhabitant=per_inhabitant(budget.total_sek, plan.organisation),
+        steps_by_status=steps_by_status,
+        steps=[
+            StepInfo(
+                s.id, s.title, StepStatus(s.status).value, s.start_date, s.end_date, s.cost_sek
+            )
+            for s in plan.steps
+        ],
+        maturity={key: levels.get(key, Level()) for key in dimension_keys},
+        standards={ps.standard.slug: ps.status.value for ps in plan.standards},
+        strengths=plan.strengths,
+        weaknesses=plan.weaknesses,
+        motives=plan.motives,
+    )
+
+
+def _gaps(plans: list[ComparedPlan], dimension_keys: list[str]) -> list[Gap]:
+    gaps = []
+    for key in dimension_keys:
+        values = [p.maturity[key].current for p in plans if p.maturity[key].current is not None]
+        if len(values) >= 2:
+            gaps.append(Gap(key, max(values) - min(values), min(values), max(values)))
+    order = {key: i for i, key in enumerate(dimension_keys)}
+    return sorted(gaps, key=lambda g: (-g.spread, order[g.dimension_key]))
+
+
+def compare_plans(
+    actor: User | None,
+    *,
+    ids: Sequence[int] = (),
+    orgs: Sequence[str] = (),
+    with_benchmark: bool = True,
+) -> Comparison:
+    """Compare 2-10 plans the actor may see, given by id or by organisation slug."""
+    plan_ids = resolve_plan_ids(actor, ids=ids, orgs=orgs)
+    loaded = _load_plans(plan_ids)
+    hidden = [str(i) for i in plan_ids if i not in loaded or not can_view_plan(actor, loaded[i])]
+    if hidden:
+        raise NotFound(_("No such plan: %(ids)s.", ids=", ".join(hidden)))
+    plans = [loaded[i] for i in plan_ids]
+
+    dims: dict[str, MaturityDimension] = {}
+    for plan in plans:
+        for m in plan.maturity:
+            dims.setdefault(m.dimension.key, m.dimension)
+    ordered_dims = sorted(dims.values(), key=lambda d: (d.position, d.key))
+    keys = [d.key for d in ordered_dims]
+    compared = [_compared(plan, keys) for plan in plans]
+
+    standards: dict[str, StandardInfo] = {}
+    for plan in plans:
+        for ps in plan.standards:
+            standards.setdefault(ps.standard.slug, StandardInfo(ps.standard.slug, ps.standard.name))
+    standard_list = sorted(standards.values(), key=lambda s: s.name.lower())
+    matrix = {s.slug: {p.id: p.standards.get(s.slug) for p in compared} for s in standard_list}
+    years: set[int] = set()
+    for p in compared:
+        years.update(range(p.period_start_year, p.period_end_year + 1))
+        years.update(p.budget_by_year)
+        for step in p.steps:
+            years.update(range(step.start_date.year, step.end_date.year + 1))
+    return Comparison(
+        plans=compared,
+        dimensions=[DimensionInfo(d.key, d.name_sv, d.name_en) for d in ordered_dims],
+        years=sorted(years),
+        standards=standard_list,
+        matrix=matrix,
+        gaps=_gaps(compared, keys),
+        benchmark=benchmark(plans) if with_benchmark else [],
+    )
+
+
+# --- peers -----------------------------------------------------------------------------------
+
+
+def current_plans() -> list[Plan]:
+    """Every organisation's current published plan, by organisation name (one query)."""
+    published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
+    return sorted(_pick_current(published).values(), key=lambda p: p.organisation.name)
+
+
+def _peer_candidates() -> tuple[list[Plan], dict[int, dict[str, tuple[int, int]]], dict[int, int]]:
+    """All organisations' current published plans, their maturity and budget totals (3 queries)."""
+    published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
+    candidates = sorted(_pick_current(published).values(), key=lambda p: p.id)
+    ids = [p.id for p in candidates]
+    maturity: dict[int, dict[str, tuple[int, int]]] = {i: {} for i in ids}
+    if ids:
+        rows = db.session.execute(
+            select(
+                PlanMaturity.plan_id,
+                MaturityDimension.key,
+                PlanMaturity.current_level,
+                PlanMaturity.target_level,
+            )
+            .join(MaturityDimension, MaturityDimension.id == PlanMaturity.dimension_id)
+            .where(PlanMaturity.plan_id.in_(ids))
+        )
+        for plan_id, key, current, target in rows:
+            maturity[plan_id][key] = (current, target)
+    return candidates, maturity, budget_totals(ids)
+
+
+def _group(
+    key: str,
+    org: Organisation,
+    peers: list[Plan],
+    maturity: dict[int, dict[str, tuple[int, int]]],
+    totals: dict[int, int],
+) -> PeerGroup:
+    dim_keys: list[str] = []
+    for peer in peers:
+        for dim in maturity[peer.id]:
+            if dim not in dim_keys:
+                dim_keys.append(dim)
+    medians = {}
+    for dim in dim_keys:
+        values = [maturity[p.id][dim] for p in peers if dim in maturity[p.id]]
+        medians[dim] = MedianLevel(
+            _median([c for c, _t in values]), _median([t for _c, t in values]), len(values)
+        )
+    per_head = [
+        v
+        for v in (per_inhabitant(totals.get(p.id, 0), p.organisation) for p in peers)
+        if v is not None
+    ]
+    median_budget = _median(per_head)
+    return PeerGroup(
+        key=key,
+        kind=OrganisationKind(org.kind).value,
+        county_code=org.county_code if key == "county" else None,
+        county_name=org.county.name if key == "county" and org.county else None,
+        size_class=size_class(org.population) if key == "size" else None,
+        plans=[
+            PeerPlan(p.id, p.title, p.organisation.slug, p.organisation.name)
+            for p in sorted(peers, key=lambda p: p.organisation.name)
+        ],
+        maturity=medians,
+        budget_per_inhabitant=round(median_budget, 1) if median_budget is not None else None,
+        budget_count=len(per_head),
+    )
+
+
+def benchmark(plans: Sequence[Plan]) -> list[Benchmark]:
+    """Per plan the medians of comparable organisations' current published plans."""
+    candidates, maturity, totals = _peer_candidates()
+    result = []
+    for plan in plans:
+        org = plan.organisation
+        same_kind = [
+            c
+            for c in candidates
+            if c.organisation.kind == org.kind and c.organisation_id != org.id and c.id != plan.id
+        ]
+        groups = [_group("kind", org, same_kind, maturity, totals)]
+        if org.county_code:
+            county = [c for c in same_kind if c.organisation.county_code == org.county_code]
+            groups.append(_group("county", org, county, maturity, totals))
+        own_class = size_class(org.population)
+        if own_class:
+            sized = [c for c in same_kind if size_class(c.organisation.population) == own_class]
+            groups.append(_group("size", org, sized, maturity, totals))
+        result.append(Benchmark(plan.id, groups))
+    return result
+
+
+def compare_with_peers(actor: User | None, plan_id: int) -> tuple[ComparedPlan, Benchmark]:
+    """One plan the actor may see, next to the medians of its peer groups."""
+    loaded = _load_plans([plan_id])
+    plan = loaded.get(plan_id)
+    if plan is None or not can_view_plan(actor, plan):
+        raise NotFound(_("No such plan."))
+    keys = sorted((m.dimension for m in plan.maturity), key=lambda d: (d.position, d.key))
+    return _compared(plan, [d.key for d in keys]), benchmark([plan])[0]

@@ -1,0 +1,164 @@
+"""The comparison through the API (JSON and CSV) and the page, without JavaScript."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.orgs.models import Organisation
+from portal.plans.models import Plan
+from portal.seed import seed_demo
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        ids = {
+            slug: db.session.scalar(
+                select(Plan.id)
+                .join(Organisation)
+                .where(Organisation.slug == slug, Plan.is_current.is_(True))
+            )
+            for slug in ("gotland", "vallentuna", "exempelkommunen", "provkommunen")
+        }
+        db.session.remove()
+    return ids
+
+
+def test_gotland_and_vallentuna_compared_with_budgets_from_steps(client, demo):
+    answer = client.get("/api/v1/plans/compare?orgs=gotland,vallentuna")
+    assert answer.status_code == 200
+    body = answer.json
+    gotland, vallentuna = body["plans"]
+    assert gotland["id"] == demo["gotland"] and vallentuna["id"] == demo["vallentuna"]
+    assert gotland["organisation"]["county"] == {"code": "09", "name": "Gotlands län"}
+    assert gotland["organisation"]["population"] == 60_971
+    # Gotland: one step carries the public 26 MSEK; Vallentuna's costs are not public.
+    assert gotland["budget"]["total_sek"] == 26_000_000
+    assert sum(gotland["budget"]["by_year"].values()) == 26_000_000
+    assert vallentuna["budget"] == {"total_sek": 0, "by_year": {}, "per_inhabitant_sek": None}
+    assert gotland["period"] == {"start_year": 2018, "end_year": 2021}
+    # Aligned: every plan has every dimension of the comparison.
+    keys = [d["key"] for d in body["dimensions"]]
+    assert list(gotland["maturity"]) == list(vallentuna["maturity"]) == keys
+    assert {b["plan_id"] for b in body["benchmark"]} == {demo["gotland"], demo["vallentuna"]}
+    kind = body["benchmark"][0]["groups"][0]
+    assert kind["group"] == "kind" and kind["plan_count"] == len(kind["plans"])
+    assert demo["gotland"] not in [p["id"] for p in kind["plans"]]
+    # The same by ids.
+    by_ids = client.get(f"/api/v1/plans/compare?ids={demo['gotland']},{demo['vallentuna']}")
+    assert by_ids.json["plans"] == body["plans"]
+
+
+def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
+    ids = f"{demo['gotland']},{demo['vallentuna']},{demo['exempelkommunen']}"
+    for url in (
+        f"/api/v1/plans/compare.csv?ids={ids}",
+        f"/api/v1/plans/compare?ids={ids}&format=csv",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200
+        assert answer.mimetype == "text/csv"
+        rows = list(csv.DictReader(io.StringIO(answer.data.decode())))
+        assert [r["plan_id"] for r in rows] == ids.split(",")
+        assert rows[0]["organisation"] == "Gotland"
+        assert rows[0]["budget_total_sek"] == "26000000"
+        assert "digital_information_current" in rows[0]
+        assert "digital_information_target" in rows[0]
+        assert rows[0]["digital_information_current"] == ""  # Gotland has no self-assessment
+        assert rows[2]["digital_information_current"].isdigit()
+    # The page's download is the same file.
+    page_csv = client.get(f"/plans/compare?ids={ids}&format=csv")
+    assert page_csv.data == answer.data
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ids=1", "ids=1,2,3,4,5,6,7,8,9,10,11", "ids=abc", "orgs=gotland", "", "ids=,"],
+)
+def test_wrong_number_or_form_of_plans_is_422(client, query):
+    answer = client.get(f"/api/v1/plans/compare?{query}")
+    assert answer.status_code == 422
+    assert answer.json["message"]
+
+
+def test_plans_the_client_may_not_see_are_404(client, demo):
+    with client.application.app_context():
+        draft = db.session.scalar(
+            select(Plan.id)
+            .join(Organisation)
+            .where(Organisation.slug == "exempelkommunen", Plan.status == "draft")
+        )
+    answer = client.get(f"/api/v1/plans/compare?ids={demo['gotland']},{draft}")
+    assert answer.status_code == 404
+    assert client.get("/api/v1/plans/compare?orgs=gotland,nowhere").status_code == 404
+    assert client.get(f"/plans/compare?ids={demo['gotland']},{draft}").status_code == 404
+
+
+def test_choosing_plans_without_javascript(client, demo):
+    # From a plan's "compare with..." link: one plan chosen, search for another organisation.
+    page = client.get(f"/plans/compare?ids={demo['gotland']}&q=vallen")
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert f'name="ids" value="{demo["gotland"]}" checked' in html
+    assert f'name="ids" value="{demo["vallentuna"]}">' in html
+    assert "<svg" not in html
+    # Ticking Vallentuna (and a fictional plan) and submitting the same GET form.
+    page = client.get(
+        f"/plans/compare?ids={demo['gotland']}&ids={demo['vallentuna']}"
+        f"&ids={demo['exempelkommunen']}"
+    )
+    html = page.data.decode()
+    assert page.status_code == 200
+    assert "DiSa" in html and "Handlingsplan för digital samhällsbyggnadsprocess" in html
+    assert 'role="img"' in html and '<title id="chart-title">' in html
+    assert "26 000 000 kr" in html
+    assert "format=csv" in html
+    # Too many plans: a clear message, nothing lost.
+    many = ",".join(str(i) for i in range(1, 12))
+    too_many = client.get(f"/plans/compare?ids={many}")
+    assert too_many.status_code == 422
+    assert "11" in too_many.data.decode()
+
+
+def test_plans_list_lets_you_tick_plans_to_compare(client, demo):
+    html = client.get("/plans").data.decode()
+    assert re.search(r'<form method="get" action="/plans/compare"', html)
+    assert f'name="ids" value="{demo["gotland"]}"' in html
+
+
+def test_peers_page_names_the_plans_behind_the_medians(client, demo):
+    page = client.get(f"/plans/compare/peers?id={demo['exempelkommunen']}")
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert "Provkommunen" in html and "Gotland" in html
+    assert client.get("/plans/compare/peers?id=abc").status_code == 404
+    assert client.get("/plans/compare/peers?id=999999").status_code == 404
+
+
+def test_organisation_page_shows_the_population(client):
+    html = client.get("/organizations/gotland").data.decode()
+    assert "Folkmängd 31 dec 2024: 60 971 (SCB)" in html
+
+
+def test_population_is_seeded_idempotently(app):
+    from portal.seed import seed_reference
+
+    with app.app_context():
+        report = seed_reference()
+        assert "municipalities" not in report.updated and "municipalities" not in report.created
+        org = db.session.scalar(select(Organisation).where(Organisation.slug == "vallentuna"))
+        assert (org.population, org.population_year) == (35_119, 2024)
+        db.session.rollback()
+
+
+def test_peers_without_a_plan_offers_a_choice(client, demo):
+    html = client.get("/plans/compare/peers").data.decode()
+    assert f'<option value="{demo["provkommunen"]}">Provkommunen:' in html
