@@ -442,3 +442,65 @@ def test_api_docs_render_under_the_strict_style_policy(new_page):
     expect(page.locator(".opblock-body").first).to_be_visible()
     assert not refused
     assert not page.js_errors
+
+
+def tab_to(page: Page, describe: str, matches: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies the JS test `matches` (on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {matches}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached {describe}")
+
+
+def test_backing_a_need_works_with_the_keyboard_only(app, new_page, make_user):
+    """An editor of Gotland finds a need on the needs list and backs it: Tab, Enter, Space."""
+    make_user("keys@gotland.example", "Göran Tangent", member_of="gotland", role="editor")
+    author = make_user(member_of="vallentuna", role="editor")
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.exchange import services as exchange
+    from portal.extensions import db
+    from portal.orgs.models import Organisation
+
+    with app.app_context():
+        vallentuna = db.session.scalar(
+            select(Organisation).where(Organisation.slug == "vallentuna")
+        )
+        need = exchange.post_need(
+            db.session.get(User, author),
+            vallentuna,
+            title="Tangentbordsbehovet",
+            description="Export av planer.",
+        )
+        db.session.commit()
+        need_id = need.id
+        db.session.remove()
+
+    page = new_page()
+    log_in_by_name(page, "keys@gotland.example")
+    page.goto("/needs")
+    tab_to(
+        page,
+        "the need's link",
+        "el.tagName === 'A' && el.textContent.includes('Tangentbordsbehovet')",
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/needs/{need_id}")
+    tab_to(page, "the backing button", "el.textContent.includes('Vi behöver också')")
+    page.keyboard.press("Space")
+    expect(page.locator("#backing-heading + p")).to_contain_text("1 organisation")
+    expect(page.locator("#backing-heading ~ ul a[href='/organizations/gotland']")).to_be_visible()
+    # Focus is visible: the focused control draws an outline or box shadow.
+    tab_to(
+        page,
+        "the withdraw button",
+        "el.tagName === 'BUTTON' && el.form && el.form.action.includes('/backings/')",
+    )
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; })()"
+    )
+    assert outline
+    assert not page.js_errors
