@@ -504,3 +504,29 @@ def test_backing_a_need_works_with_the_keyboard_only(app, new_page, make_user):
     )
     assert outline
     assert not page.js_errors
+
+
+PHONE_PAGES = [
+    "/plans/{plan}",
+    "/plans/{plan}/revisions/2",
+    "/plans/{plan}/history/compare?a=1&b=2",
+    "/plans",
+    "/needs",
+    "/needs/{need}",
+    "/experiences/{experience}",
+    "/standards",
+    "/search?q=bygglov",
+]
+
+
+def test_phone_width_pages_do_not_overflow_and_stay_accessible(browse, ids):
+    """On a 390 px wide phone: nothing wider than the screen (wide tables scroll inside
+    their .table-wrap), and a table that scrolls can be reached and scrolled by keyboard."""
+    page = browse("sv", ADMIN)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for template in PHONE_PAGES:
+        url = template.format(**ids)
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        problems = audit(page)
+        assert not problems, f"{url} at 390 px: {problems}"
