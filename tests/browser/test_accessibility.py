@@ -24,6 +24,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 # Who looks at a page: None (anonymous) or one of the people made by `people()`.
 ADMIN = "admin@a11y.example"  # admin of Vallentuna, site admin too (sees every control)
 MEMBER = "member@a11y.example"  # plain member of Vallentuna
+STANDARD = "bfs-2020-5"  # a standard of the reference data; plans, needs and experiences use it
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,51 @@ PAGES: dict[str, list[Visit]] = {
     # The filled comparison and peers pages are audited in test_compare_journey.py (demo data).
     "compare.show": [Visit("/plans/compare"), Visit("/plans/compare?q=vallentuna")],
     "compare.peers": [Visit("/plans/compare/peers")],
+    "tokens.index": [Visit("/account/tokens", MEMBER)],
+    "api_docs.docs": [Visit("/api/v1/docs")],
+    # "{plan}" etc. are the ids of the objects made by `content()`.
+    "plans.index": [Visit("/plans"), Visit("/plans?q=bygglov&sort=title", ADMIN)],
+    "plans.show": [
+        Visit("/plans/{plan}"),
+        Visit("/plans/{plan}", ADMIN),
+        Visit("/plans/{draft}", MEMBER),  # a draft, seen by a member of its organisation
+    ],
+    "plans.new": [Visit("/plans/new", ADMIN)],
+    "plans.edit": [Visit("/plans/{draft}/edit", ADMIN)],
+    "plans.history": [Visit("/plans/{plan}/history")],
+    "plans.revision": [Visit("/plans/{plan}/revisions/1")],
+    "plans.diff": [Visit("/plans/{plan}/history/compare?a=1&b=2")],
+    "experiences.index": [Visit("/experiences"), Visit("/experiences?tag=bygglov", MEMBER)],
+    "experiences.show": [
+        Visit("/experiences/{experience}"),
+        Visit("/experiences/{experience}", ADMIN),
+    ],
+    "experiences.new": [Visit("/experiences/new", MEMBER)],
+    "experiences.edit": [Visit("/experiences/{experience}/edit", MEMBER)],
+    "needs.index": [Visit("/needs"), Visit("/needs?standard=" + STANDARD, ADMIN)],
+    "needs.show": [
+        Visit("/needs/{need}"),
+        Visit("/needs/{need}", ADMIN),
+        Visit("/needs/{open_need}", ADMIN),  # not answered yet: the answer form
+    ],
+    "needs.new": [Visit("/needs/new", ADMIN)],
+    "needs.edit": [Visit("/needs/{need}/edit", ADMIN)],
+    "needs.edit_answer": [Visit("/needs/{need}/answers/{answer}/edit", ADMIN)],
+    "needs.for_suppliers": [Visit("/needs/for-suppliers", ADMIN)],
+    "standards.index": [Visit("/standards"), Visit("/standards", ADMIN)],
+    "standards.show": [Visit("/standards/" + STANDARD), Visit("/standards/" + STANDARD, ADMIN)],
+    "standards.new": [Visit("/standards/new", ADMIN)],
+    "standards.edit": [Visit(f"/standards/{STANDARD}/edit", ADMIN)],
+    "search.index": [
+        Visit("/search"),
+        Visit("/search?q=bygglov"),  # results with facets
+        Visit("/search?q=bygglov&kind=plan", MEMBER),
+        Visit("/search?q=zzzxqqq"),  # no results
+    ],
 }
 
 # GET routes that are not pages for people (redirects, JSON, files).
-NOT_PAGES = {"static", "core.set_language", "health.healthz"}
+NOT_PAGES = {"static", "core.set_language", "health.healthz", "api_docs.asset"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +107,8 @@ class FormErrors:
     url: str
     fill: dict[str, str] = field(default_factory=dict)
     as_user: str | None = None
+    form: str = "main form[method=post][novalidate]"  # which form, when a page has several
+    submit: str = "button[type=submit]"
 
 
 FORM_ERRORS: dict[str, FormErrors] = {
@@ -78,6 +122,34 @@ FORM_ERRORS: dict[str, FormErrors] = {
     ),
     "orgs.register": FormErrors("/organizations/new", {"name": "", "website": "nope"}, MEMBER),
     "orgs.edit": FormErrors("/organizations/vallentuna/edit", {"website": "nope"}, ADMIN),
+    "plans.new": FormErrors(
+        "/plans/new",
+        {
+            "title": "",
+            "period_start_year": "2030",
+            "period_end_year": "2020",
+            "steps-0-title": "Steg",
+            "steps-0-start_date": "2026-01-01",
+            "steps-0-end_date": "2025-01-01",
+        },
+        ADMIN,
+        submit="[name=save]",
+    ),
+    "plans.edit": FormErrors("/plans/{draft}/edit", {"title": ""}, ADMIN, submit="[name=save]"),
+    "experiences.new": FormErrors("/experiences/new", {"title": "", "body": ""}, MEMBER),
+    "experiences.edit": FormErrors("/experiences/{experience}/edit", {"body": ""}, MEMBER),
+    "experiences.show": FormErrors(
+        "/experiences/{experience}", {"body": ""}, MEMBER, "main form:has(textarea[name=body])"
+    ),
+    "needs.new": FormErrors("/needs/new", {"title": "", "description": ""}, ADMIN),
+    "needs.edit": FormErrors("/needs/{need}/edit", {"title": ""}, ADMIN),
+    "needs.show": FormErrors(
+        "/needs/{open_need}", {"product": ""}, ADMIN, "main form:has([name=product])"
+    ),
+    "needs.edit_answer": FormErrors("/needs/{need}/answers/{answer}/edit", {"product": ""}, ADMIN),
+    "standards.new": FormErrors("/standards/new", {"name": ""}, ADMIN),
+    "standards.edit": FormErrors(f"/standards/{STANDARD}/edit", {"name": ""}, ADMIN),
+    "tokens.index": FormErrors("/account/tokens", {"name": ""}, MEMBER),
 }
 
 
@@ -89,8 +161,8 @@ def discovered_pages() -> list[tuple[str, Visit]]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES:
             continue
-        if rule.rule.startswith("/api/"):
-            continue
+        if rule.rule.startswith("/api/") and not rule.endpoint.startswith("api_docs."):
+            continue  # the API's JSON (its docs page is a page)
         if rule.endpoint in PAGES:
             visits += [(rule.endpoint, visit) for visit in PAGES[rule.endpoint]]
         elif rule.arguments:
@@ -133,6 +205,112 @@ def people(make_user) -> None:
     db.session.remove()
 
 
+def content(app) -> dict[str, str]:
+    """Plans, an experience, a need with backing and answers, and a token, made by the
+    services the pages use; returns the ids that the sample URLs name."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.exchange import services as exchange
+    from portal.exchange.models import SupportStatus
+    from portal.extensions import db
+    from portal.orgs.models import Organisation, OrganisationKind
+    from portal.orgs.services import register_organisation
+    from portal.plans import services as plans
+    from portal.standards.models import Standard
+    from portal.tokens.services import create_token
+
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == ADMIN))
+        member = db.session.scalar(select(User).where(User.email == MEMBER))
+        orgs = {o.slug: o for o in db.session.scalars(select(Organisation))}
+        vallentuna, gotland = orgs["vallentuna"], orgs["gotland"]
+        standard = db.session.scalar(select(Standard).where(Standard.slug == STANDARD))
+
+        def plan_input(title: str, summary: str) -> plans.PlanInput:
+            return plans.PlanInput(
+                title=title,
+                period_start_year=2025,
+                period_end_year=2027,
+                summary=summary,
+                sections={"current_situation": "Vi har **pappersarkiv**.", "motives": "Tid."},
+                strategies=[plans.StrategyInput("Digital agenda", "Kommunen", None, 2024)],
+                decisions=[plans.DecisionInput("KS beslut om bygglov", date(2024, 5, 1))],
+                standards=[plans.StandardInput(standard.id, note="Införs 2026")],
+                steps=[
+                    plans.StepInput(
+                        "Digitalisera detaljplaner",
+                        date(2025, 1, 1),
+                        date(2025, 12, 31),
+                        description="Skanna och tolka.",
+                        cost_sek=250_000,
+                        responsible="Planenheten",
+                        standard_ids=[standard.id],
+                    ),
+                    plans.StepInput("Införa e-tjänst", date(2026, 1, 1), date(2026, 6, 30)),
+                ],
+            )
+
+        plan = plans.create_plan(admin, vallentuna, plan_input("Digital bygglovsprocess", "Kort."))
+        plans.publish_plan(admin, plan)
+        plans.reopen_plan(admin, plan)
+        plans.update_plan(admin, plan, plan_input("Digital bygglovsprocess 2", "Längre."))
+        plans.publish_plan(admin, plan)
+        draft = plans.create_plan(admin, vallentuna, plan_input("Utkast till plan", "Utkast."))
+
+        experience = exchange.create_experience(
+            member,
+            vallentuna,
+            title="Förankra arbetet tidigt",
+            body="Text om **lärdomar**.",
+            tags=["förankring", "bygglov"],
+            standard_ids=[standard.id],
+        )
+        exchange.publish_experience(member, experience)
+        exchange.add_comment(admin, experience, "Bra *tips*, tack!")
+
+        need = exchange.post_need(
+            admin,
+            vallentuna,
+            title="Export av detaljplaner",
+            description="Vi behöver *export* enligt standarden.",
+            standard_id=standard.id,
+            desired_by=date(2027, 1, 1),
+        )
+        exchange.back_need(admin, need, gotland)
+        supplier = register_organisation(
+            admin, name="Demo Systemleverantör AB", kind=OrganisationKind.SUPPLIER
+        )
+        supplier.verified = True
+        db.session.flush()
+        answer = exchange.answer_need(
+            admin,
+            need,
+            supplier,
+            product="Planverktyget 5",
+            support_status=SupportStatus.PLANNED,
+            available_from=date(2026, 3, 1),
+            body="Stöd kommer i **version 5**.",
+        )
+        open_need = exchange.post_need(
+            admin, vallentuna, title="Stöd för 3D-planer", description="Vi behöver 3D."
+        )
+        create_token(member, name="Mitt skript", write=True, expires_days=30)
+        db.session.commit()
+        ids = {
+            "plan": str(plan.id),
+            "draft": str(draft.id),
+            "experience": str(experience.id),
+            "need": str(need.id),
+            "answer": str(answer.id),
+            "open_need": str(open_need.id),
+        }
+        db.session.remove()
+        return ids
+
+
 def log_in_by_name(page: Page, email: str) -> None:
     page.goto("/auth/login")
     page.locator("main input[name=email]").fill(email)
@@ -155,9 +333,14 @@ def audit(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def browse(app, new_page, make_user) -> Callable[[str, str | None], Page]:
+def ids(app, make_user, search_index) -> dict[str, str]:
     with app.app_context():
         people(make_user)
+    return content(app)
+
+
+@pytest.fixture
+def browse(app, new_page, ids) -> Callable[[str, str | None], Page]:
 
     def open_as(language: str, user: str | None) -> Page:
         page = new_page(locale=LOCALES[language])
@@ -174,21 +357,22 @@ def browse(app, new_page, make_user) -> Callable[[str, str | None], Page]:
     discovered_pages(),
     ids=lambda v: v if isinstance(v, str) else f"{v.url}|{v.as_user or 'anonymous'}",
 )
-def test_page_has_no_serious_accessibility_violations(browse, language, endpoint, visit):
+def test_page_has_no_serious_accessibility_violations(browse, ids, language, endpoint, visit):
     assert endpoint != "MISSING", (
         f"No sample URL for these pages: {visit.url}. Add them to PAGES (or NOT_PAGES) "
         "in tests/browser/test_accessibility.py."
     )
+    url = visit.url.format(**ids)
     page = browse(language, visit.as_user)
-    response = page.goto(visit.url)
-    assert response is not None and response.status == 200, (visit, response and response.status)
-    expected_path = visit.url.split("?")[0]
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    expected_path = url.split("?")[0]
     assert page.url.split("?")[0].endswith(expected_path), (
-        f"{visit.url} redirected to {page.url}: does it need a login in PAGES?"
+        f"{url} redirected to {page.url}: does it need a login in PAGES?"
     )
     assert page.locator("html").get_attribute("lang") == language
     problems = audit(page)
-    assert not problems, f"{visit.url} ({language}): {problems}"
+    assert not problems, f"{url} ({language}): {problems}"
     assert not page.js_errors
     if page.locator("main form[method=post][novalidate]").count():
         assert endpoint in FORM_ERRORS, (
@@ -198,19 +382,20 @@ def test_page_has_no_serious_accessibility_violations(browse, language, endpoint
 
 @pytest.mark.parametrize("language", LOCALES)
 @pytest.mark.parametrize("endpoint", sorted(FORM_ERRORS))
-def test_form_with_errors_has_no_serious_accessibility_violations(browse, language, endpoint):
+def test_form_with_errors_has_no_serious_accessibility_violations(browse, ids, language, endpoint):
     case = FORM_ERRORS[endpoint]
+    url = case.url.format(**ids)
     page = browse(language, case.as_user)
-    page.goto(case.url)
-    form = page.locator("main form[method=post][novalidate]").first
+    page.goto(url)
+    form = page.locator(case.form).first
     for name, value in case.fill.items():
         form.locator(f"[name={name}]").fill(value)
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        form.locator("button[type=submit]").click()
+        form.locator(case.submit).click()
     assert posted.value.status == 422
     expect(page.locator(".error-summary")).to_be_visible()
     problems = audit(page)
-    assert not problems, f"{case.url} with errors ({language}): {problems}"
+    assert not problems, f"{url} with errors ({language}): {problems}"
 
 
 def test_keyboard_skip_link_is_first_and_moves_focus_to_main(new_page):
@@ -244,3 +429,107 @@ def test_login_can_be_completed_with_the_keyboard_only(new_page, make_user):
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
     assert page.evaluate("location.pathname") == "/"
+
+
+def test_api_docs_render_under_the_strict_style_policy(new_page):
+    """Swagger UI 4 sets its styles through the DOM (allowed by style-src 'self'), so the
+    docs page keeps the site's strict policy: no CSP violation, operations laid out."""
+    page = new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    response = page.goto("/api/v1/docs")
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "style-src 'self'" in policy
+    page.locator(".opblock-summary-control").first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    assert not refused
+    assert not page.js_errors
+
+
+def tab_to(page: Page, describe: str, matches: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies the JS test `matches` (on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {matches}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached {describe}")
+
+
+def test_backing_a_need_works_with_the_keyboard_only(app, new_page, make_user):
+    """An editor of Gotland finds a need on the needs list and backs it: Tab, Enter, Space."""
+    make_user("keys@gotland.example", "Göran Tangent", member_of="gotland", role="editor")
+    author = make_user(member_of="vallentuna", role="editor")
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.exchange import services as exchange
+    from portal.extensions import db
+    from portal.orgs.models import Organisation
+
+    with app.app_context():
+        vallentuna = db.session.scalar(
+            select(Organisation).where(Organisation.slug == "vallentuna")
+        )
+        need = exchange.post_need(
+            db.session.get(User, author),
+            vallentuna,
+            title="Tangentbordsbehovet",
+            description="Export av planer.",
+        )
+        db.session.commit()
+        need_id = need.id
+        db.session.remove()
+
+    page = new_page()
+    log_in_by_name(page, "keys@gotland.example")
+    page.goto("/needs")
+    tab_to(
+        page,
+        "the need's link",
+        "el.tagName === 'A' && el.textContent.includes('Tangentbordsbehovet')",
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/needs/{need_id}")
+    tab_to(page, "the backing button", "el.textContent.includes('Vi behöver också')")
+    page.keyboard.press("Space")
+    expect(page.locator("#backing-heading + p")).to_contain_text("1 organisation")
+    expect(page.locator("#backing-heading ~ ul a[href='/organizations/gotland']")).to_be_visible()
+    # Focus is visible: the focused control draws an outline or box shadow.
+    tab_to(
+        page,
+        "the withdraw button",
+        "el.tagName === 'BUTTON' && el.form && el.form.action.includes('/backings/')",
+    )
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; })()"
+    )
+    assert outline
+    assert not page.js_errors
+
+
+PHONE_PAGES = [
+    "/plans/{plan}",
+    "/plans/{plan}/revisions/2",
+    "/plans/{plan}/history/compare?a=1&b=2",
+    "/plans",
+    "/needs",
+    "/needs/{need}",
+    "/experiences/{experience}",
+    "/standards",
+    "/search?q=bygglov",
+]
+
+
+def test_phone_width_pages_do_not_overflow_and_stay_accessible(browse, ids):
+    """On a 390 px wide phone: nothing wider than the screen (wide tables scroll inside
+    their .table-wrap), and a table that scrolls can be reached and scrolled by keyboard."""
+    page = browse("sv", ADMIN)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for template in PHONE_PAGES:
+        url = template.format(**ids)
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        problems = audit(page)
+        assert not problems, f"{url} at 390 px: {problems}"

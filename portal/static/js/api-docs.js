@@ -8,9 +8,27 @@
   window.SwaggerUIBundle({
     url: target.getAttribute("data-spec-url"),
     domNode: target,
-    deepLinking: true,
+    // Deep links put a link inside each operation's button (nested interactive controls,
+    // which screen readers cannot use); the operations stay reachable with the keyboard.
+    deepLinking: false,
     // Only "Try it out" requests to this portal; no validator badge calling out to the web.
     validatorUrl: null,
     tryItOutEnabled: false,
   });
+
+  // Swagger UI renders some selects (servers, content types) without a label: name them
+  // after their nearest heading or label text, each time it renders more.
+  function nameSelects() {
+    var selects = target.querySelectorAll("select:not([aria-label]):not([aria-labelledby])");
+    for (var i = 0; i < selects.length; i += 1) {
+      var select = selects[i];
+      if (select.id && target.querySelector("label[for='" + select.id + "']")) {
+        continue;
+      }
+      var holder = select.closest("label, .servers, .content-type-wrapper, div");
+      var text = holder && holder.previousElementSibling ? holder.previousElementSibling.textContent : "";
+      select.setAttribute("aria-label", (text || select.className || "Val").trim());
+    }
+  }
+  new MutationObserver(nameSelects).observe(target, { childList: true, subtree: true });
 })();
