@@ -52,7 +52,10 @@ def live_server(app) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() waits up to 5 s by default; a loaded CI machine can need longer.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -79,7 +82,8 @@ def new_page(browser, live_server, csrf_on):
         context = browser.new_context(base_url=live_server, locale=locale)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        # Generous: CI machines may be busy; a real failure is an assertion, not a slow page.
+        page.set_default_timeout(45_000)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors
