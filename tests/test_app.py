@@ -80,3 +80,16 @@ def test_every_asset_is_served_locally(client):
     response = client.get("/static/css/portal.css")
     assert response.status_code == 200
     response.close()
+
+
+def test_conditional_request_for_a_static_file_closes_it(client):
+    import gc
+
+    first = client.get("/static/favicon.svg")
+    etag = first.headers["ETag"]
+    first.close()
+    again = client.get("/static/favicon.svg", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    del again
+    # An unclosed file would surface here as an unraisable ResourceWarning (an error in tests).
+    gc.collect()

@@ -23,6 +23,14 @@ def init_request_handling(app: Flask) -> None:
             db.session.rollback()
         return response
 
+    @app.after_request
+    def close_unsent_file(response: Response) -> Response:
+        # A 304 answer to a conditional request for a file never sends the opened file, and
+        # Werkzeug does not close it: close it here instead of leaking a file handle.
+        if response.status_code == 304:
+            response.close()
+        return response
+
     @app.teardown_request
     def rollback_on_error(error: BaseException | None) -> None:
         if error is not None:
