@@ -35,6 +35,8 @@ class Config:
         self.SEARCH_GAP_SECONDS = float(os.environ.get("SEARCH_GAP_SECONDS", "600"))
         # Sort buffer of `flask search rebuild` (more memory, much faster large rebuilds).
         self.SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", "512"))
+        # Worker processes for a full rebuild (0: one per CPU; 1: index in this process).
+        self.SEARCH_REBUILD_PROCS = int(os.environ.get("SEARCH_REBUILD_PROCS", "0"))
         # Cookies: HttpOnly and SameSite always; Secure unless explicitly running over plain HTTP.
         secure = _bool("SESSION_COOKIE_SECURE", default=not self.DEBUG)
         self.SESSION_COOKIE_HTTPONLY = True

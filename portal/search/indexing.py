@@ -30,16 +30,18 @@ from whoosh.writing import CLEAR
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.search import registry
-from portal.search.analysis import exact_analyzer, parts_analyzer, stemming_analyzer
+from portal.search.analysis import exact_analyzer, stemming_analyzer, tails_analyzer
 from portal.search.models import SearchChange
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `tails` replaced `parts` (every part of every long word)
 CURSOR_FILE = "search_cursor.json"
 LOCK_FILE = "indexer.lock"
 BATCH_SIZE = 500
 MAX_GAPS = 5000
+# Below this many documents starting worker processes costs more than it saves.
+PARALLEL_REBUILD_MIN_DOCS = 2000
 
 
 class IndexBusy(Exception):
@@ -59,7 +61,7 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=stemmed, stored=True),
         body=TEXT(analyzer=stemmed, stored=True),
         exact=TEXT(analyzer=exact_analyzer()),
-        parts=TEXT(analyzer=parts_analyzer(), phrase=False),
+        tails=TEXT(analyzer=tails_analyzer(), phrase=False),
         org_name=STORED(),
         org_kind=ID(stored=True, sortable=True),
         county=ID(stored=True, sortable=True),
@@ -361,13 +363,18 @@ def _rebuild_locked(
     ix = _open_index(directory)
     if ix is None or set(ix.schema.names()) != set(make_schema().names()):
         ix = whoosh_index.create_in(str(directory), make_schema())
+    keys_by_source = [(source, list(source.public_keys(session))) for source in registry.sources()]
     # A bigger sort buffer makes a large rebuild several times faster (fewer runs to merge).
     memory = int(current_app.config.get("SEARCH_REBUILD_MEMORY_MB", 512))
-    writer = ix.writer(timeout=5.0, delay=0.05, limitmb=memory)
+    procs = int(current_app.config.get("SEARCH_REBUILD_PROCS") or os.cpu_count() or 1)
+    options: dict[str, object] = {"limitmb": memory}
+    if procs > 1 and sum(len(keys) for _, keys in keys_by_source) >= PARALLEL_REBUILD_MIN_DOCS:
+        # Analysis runs in `procs` worker processes; each writes its own segment, kept as is.
+        options.update(procs=procs, multisegment=True, batchsize=200, limitmb=memory // procs)
+    writer = ix.writer(timeout=5.0, delay=0.05, **options)
     total = 0
     try:
-        for source in registry.sources():
-            keys = list(source.public_keys(session))
+        for source, keys in keys_by_source:
             for start in range(0, len(keys), BATCH_SIZE):
                 batch = keys[start : start + BATCH_SIZE]
                 docs = source.load_documents(session, batch)

@@ -88,7 +88,7 @@ class SearchDocument:
             "title": self.title,
             "body": self.body,
             "exact": text,
-            "parts": text,
+            "tails": text,
             "org_name": self.org_name or "",
             "standard": ",".join(sorted(self.standards)),
             "ref": self.ref or "",
