@@ -1,8 +1,9 @@
 """Turn whatever a person types into a Whoosh query: never a syntax error.
 
 Supported: words (all must match, in any inflection or as part of a compound), "quoted
-phrases", ``OR`` between two items, ``-word`` or ``NOT word`` to exclude. Everything else
-(brackets, ``*``, ``field:`` prefixes, stray quotes) is read as plain text.
+phrases", ``word*`` for words that begin so (at least three letters before the star),
+``OR`` between two items, ``-word`` or ``NOT word`` to exclude. Everything else (brackets,
+other stars, ``field:`` prefixes, stray quotes) is read as plain text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from portal.search.analysis import PART_MIN_LENGTH, fold, index_form, words
 
 MAX_QUERY_LENGTH = 500
 MAX_ITEMS = 16
+MIN_PREFIX_LENGTH = 3
 
 # Boosts: exact spelling > whole word in the title > whole word in the text > part of a word.
 EXACT_BOOST = 3.0
@@ -32,6 +34,7 @@ class Item:
     words: list[str]
     phrase: bool = False
     negated: bool = False
+    prefix: bool = False  # `word*`: any word that begins with the word
 
 
 @dataclass
@@ -79,6 +82,11 @@ def parse(text: str) -> ParsedQuery:
                 raw = field_syntax.group(1)
             item_words = words(raw)
             item = Item(item_words, phrase=len(item_words) > 1, negated=negated)
+            item.prefix = (
+                raw.endswith("*")
+                and len(item_words) == 1
+                and len(item_words[0]) >= MIN_PREFIX_LENGTH
+            )
         else:
             item_words = words(phrase_text)
             item = Item(item_words, phrase=len(item_words) > 1, negated=bool(minus))
@@ -97,23 +105,53 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def word_query(word: str) -> q.Query:
-    """One lower-case word against every view of the text, best views boosted."""
+def _heads(forms: set[str]) -> list[str]:
+    """The shortest forms: a prefix lookup for ``geodat`` already covers ``geodata``."""
+    return sorted(f for f in forms if not any(o != f and f.startswith(o) for o in forms))
+
+
+def word_query(word: str, *, parts: bool = True) -> q.Query:
+    """One lower-case word against every view of the text, best views boosted.
+
+    As part of a compound the word is looked up as the head of longer words in the stemmed
+    fields (``geodata`` -> ``geodataplattform``) and as the tail of long words in ``tails``
+    (``plattformen`` -> ``geodataplattformen``); such matches score a constant below whole
+    words. With ``parts=False`` only whole words match.
+    """
     stemmed = index_form(word)
     subqueries: list[q.Query] = [
         q.Term("exact", word, boost=EXACT_BOOST),
         q.Term("title", stemmed, boost=TITLE_BOOST),
         q.Term("body", stemmed, boost=BODY_BOOST),
     ]
-    for part in sorted({fold(word), stemmed}):
-        if len(part) >= PART_MIN_LENGTH:
-            subqueries.append(q.Term("parts", part, boost=PARTS_BOOST))
+    if not parts:
+        return q.Or(subqueries)
+    forms = {f for f in (fold(word), stemmed) if len(f) >= PART_MIN_LENGTH}
+    for head in _heads(forms):
+        for name in ("title", "body"):
+            subqueries.append(q.Prefix(name, head, boost=PARTS_BOOST, constantscore=True))
+    for tail in sorted(forms):
+        subqueries.append(q.Prefix("tails", tail[::-1], boost=PARTS_BOOST, constantscore=True))
     return q.Or(subqueries)
 
 
-def item_query(item: Item) -> q.Query:
+def prefix_query(word: str) -> q.Query:
+    """Words that begin with `word`, as written or in their folded form."""
+    folded = fold(word)
+    return q.Or(
+        [
+            q.Prefix("exact", word, boost=EXACT_BOOST, constantscore=True),
+            q.Prefix("title", folded, boost=TITLE_BOOST, constantscore=True),
+            q.Prefix("body", folded, boost=BODY_BOOST, constantscore=True),
+        ]
+    )
+
+
+def item_query(item: Item, *, parts: bool = True) -> q.Query:
+    if item.prefix:
+        return prefix_query(item.words[0])
     if not item.phrase:
-        return word_query(item.words[0])
+        return word_query(item.words[0], parts=parts)
     stems = [index_form(w) for w in item.words]
     return q.Or(
         [
@@ -124,12 +162,18 @@ def item_query(item: Item) -> q.Query:
     )
 
 
-def build(parsed: ParsedQuery, *, any_word: bool = False) -> q.Query | None:
-    """The Whoosh query for a parsed query (None when nothing is left to search for)."""
+def build(parsed: ParsedQuery, *, any_word: bool = False, parts: bool = True) -> q.Query | None:
+    """The Whoosh query for a parsed query (None when nothing is left to search for).
+
+    With ``parts=False`` the words must match as whole words (in any inflection): the
+    documents ranked first. Excluded words are excluded in every form either way.
+    """
     if parsed.empty:
         return None
     groups = [
-        q.Or([item_query(i) for i in group]) if len(group) > 1 else item_query(group[0])
+        q.Or([item_query(i, parts=parts) for i in group])
+        if len(group) > 1
+        else item_query(group[0], parts=parts)
         for group in parsed.groups
     ]
     positive: q.Query = q.Or(groups) if any_word else q.And(groups)

@@ -15,13 +15,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from whoosh import query as wq
-from whoosh import sorting
 
 from portal.core.pagination import Page, clamp
 from portal.core.templating import kind_label
 from portal.extensions import db
 from portal.search import indexing, registry
 from portal.search.analysis import WORD_RE, compound_parts, fold, index_form
+from portal.search.docsets import DocSets
 from portal.search.query import ParsedQuery, build, parse, word_query
 
 log = logging.getLogger(__name__)
@@ -140,18 +140,29 @@ class Highlighter:
     exact: set[str]
     stems: set[str]
     parts: set[str]
+    prefixes: tuple[str, ...] = ()
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery) -> Highlighter:
         words = [w for item in parsed.positive_items for w in item.words]
         parts = {f for w in words for f in (fold(w), index_form(w)) if len(f) >= 4}
-        return cls(set(words), {index_form(w) for w in words}, parts)
+        prefixes = tuple(fold(i.words[0]) for i in parsed.positive_items if i.prefix)
+        return cls(set(words), {index_form(w) for w in words}, parts, prefixes)
 
     def matches(self, word: str) -> bool:
-        lower = word.lower()
-        if lower in self.exact or index_form(lower) in self.stems:
-            return True
-        return bool(self.parts and self.parts & compound_parts(lower))
+        """Whether a word of the text matched; the answer is remembered per word, since
+        snippets of one result page repeat the same words."""
+        seen = self._seen.get(word)
+        if seen is None:
+            lower = word.lower()
+            seen = lower in self.exact or index_form(lower) in self.stems
+            if not seen and self.parts:
+                seen = bool(self.parts & compound_parts(lower))
+            if not seen and self.prefixes:
+                seen = fold(lower).startswith(self.prefixes)
+            self._seen[word] = seen
+        return seen
 
     def segments(self, text: str, limit: int | None = None) -> list[Segment]:
         """Split the text (or a window around the first match) into marked and plain runs."""
@@ -271,10 +282,22 @@ def _facet_labels(name: str, values: list[str]) -> dict[str, str]:
     return {v: v for v in values}
 
 
-def _facets(results, selected: Mapping[str, list[str]]) -> list[Facet]:
+def _docsets(searcher) -> DocSets:
+    """The bitmaps of this searcher (one index generation), made on first use."""
+    sets = getattr(searcher, "_portal_docsets", None)
+    if sets is None:
+        sets = DocSets(searcher, facet_fields=[f for f, _, _ in FACETS.values()])
+        searcher._portal_docsets = sets
+    return sets
+
+
+def _facets(sets: DocSets, matched: int, selected: Mapping[str, list[str]]) -> list[Facet]:
     facets = []
-    for name, (_, label, _multi) in FACETS.items():
-        counts = {k: v for k, v in results.groups(name).items() if k}
+    for name, (fieldname, label, _multi) in FACETS.items():
+        counts = {}
+        for value, bits in sets.facet(fieldname).items():
+            if value and (count := (matched & bits).bit_count()):
+                counts[value] = count
         chosen = selected.get(name, [])
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FACET_VALUES]
         values = [v for v, _ in top] + [v for v in chosen if v not in counts]
@@ -285,6 +308,42 @@ def _facets(results, selected: Mapping[str, list[str]]) -> list[Facet]:
         if facet_values:
             facets.append(Facet(name, label, facet_values))
     return facets
+
+
+def _ranked(
+    searcher,
+    sets: DocSets,
+    parsed: ParsedQuery,
+    *,
+    any_word: bool,
+    matched: int,
+    filter_q: wq.Query | None,
+    sort: str,
+    offset: int,
+    count: int,
+) -> list[Mapping[str, Any]]:
+    """The stored fields of `count` matching documents from `offset`, in result order.
+
+    By relevance, documents where every word matches as a whole word (in any inflection) come
+    first, ranked by BM25; then those where a word matched only as part of a compound, newest
+    first. Only the first group is scored, and Whoosh stops at the page being shown.
+    """
+    whole = None if sort == "date" else build(parsed, any_word=any_word, parts=False)
+    stored: list[Mapping[str, Any]] = []
+    rest = matched
+    if whole is not None:
+        whole_bits = sets.query(whole) & matched
+        n_whole = whole_bits.bit_count()
+        if offset < n_whole:
+            results = searcher.search(whole, limit=min(offset + count, n_whole), filter=filter_q)
+            end = min(results.scored_length(), offset + count)
+            stored = [results[i].fields() for i in range(offset, end)]
+        rest = matched & ~whole_bits
+        offset = max(0, offset - n_whole)
+    missing = count - len(stored)
+    if missing > 0 and rest:
+        stored += [searcher.stored_fields(d) for d in sets.newest_first(rest, offset, missing)]
+    return stored
 
 
 def _hit(stored: Mapping[str, Any], highlighter: Highlighter) -> Hit:
@@ -322,35 +381,41 @@ def search(
     searcher = _searcher()
     if searcher is None:
         return empty
+    sets = _docsets(searcher)
+    sets.forget()
     filter_q = _filter(selected)
-    groupedby = {
-        name: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
-        for name, (fieldname, _, multi) in FACETS.items()
-    }
-    options: dict[str, Any] = {"filter": filter_q, "groupedby": groupedby}
-    if sort == "date":
-        options.update(sortedby="date", reverse=True)
-
-    def run(q: wq.Query):
-        return searcher.search(q, limit=page * per_page, **options)
-
-    results = run(query)
+    allowed = sets.query(filter_q) if filter_q is not None else sets.live
+    matched = sets.query(query) & allowed
     suggestion = None
     any_word = False
-    if results.is_empty() and not parsed.empty:
+    if not matched and not parsed.empty:
         suggestion = _suggest(searcher, text, parsed)
         if len(parsed.groups) > 1:
-            results = run(build(parsed, any_word=True))
-            any_word = not results.is_empty()
+            matched = sets.query(build(parsed, any_word=True)) & allowed
+            any_word = bool(matched)
     highlighter = Highlighter.for_query(parsed)
     offset = (page - 1) * per_page
-    end = min(results.scored_length(), offset + per_page)
-    hits = [_hit(results[i].fields(), highlighter) for i in range(offset, end)]
-    total = len(results)
+    total = matched.bit_count()
+    stored = (
+        _ranked(
+            searcher,
+            sets,
+            parsed,
+            any_word=any_word,
+            matched=matched,
+            filter_q=filter_q,
+            sort=sort,
+            offset=offset,
+            count=per_page,
+        )
+        if offset < total
+        else []
+    )
+    sets.forget()
     return SearchResults(
         text=text,
-        page=Page(hits, page, per_page, total),
-        facets=_facets(results, selected),
+        page=Page([_hit(fields, highlighter) for fields in stored], page, per_page, total),
+        facets=_facets(sets, matched, selected),
         suggestion=suggestion,
         any_word=any_word,
         sort=sort,
