@@ -131,3 +131,19 @@ def test_unknown_word_gets_a_did_you_mean_from_public_words(ctx):
     assert results.page.total == 0
     assert results.suggestion is not None
     assert search(results.suggestion).page.total > 0
+
+
+def test_a_trailing_star_finds_words_that_begin_so(ctx):
+    add_org("Prefixtest", "Vi ansluter till geodataplattformen under året.")
+    index_now()
+    assert "Prefixtest" in titles(search("geo*", per_page=100))
+    assert "Prefixtest" not in titles(search("geo", per_page=100))
+    # Too short to expand: read as the word itself, which finds nothing here.
+    assert "Prefixtest" not in titles(search("ge*", per_page=100))
+
+
+def test_words_found_by_a_star_are_marked(client, ctx):
+    add_org("Prefixmarkering", "Vi ansluter till geodataplattformen under året.")
+    index_now()
+    html = client.get("/search", query_string={"q": "geo*"}).get_data(as_text=True)
+    assert "<mark>geodataplattformen</mark>" in html
