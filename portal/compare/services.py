@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -416,16 +416,33 @@ def compare_plans(
 # --- peers -----------------------------------------------------------------------------------
 
 
+def _current_published() -> Select:
+    """Each organisation's current published plan (as `_pick_current` chooses), chosen by the
+    database: the plans loaded are one per organisation, however many years of plans exist."""
+    ranked = (
+        select(
+            Plan.id,
+            func.row_number()
+            .over(
+                partition_by=Plan.organisation_id,
+                order_by=(Plan.is_current.desc(), Plan.period_start_year.desc(), Plan.id.desc()),
+            )
+            .label("position"),
+        )
+        .where(Plan.status == PlanStatus.PUBLISHED)
+        .subquery()
+    )
+    return select(Plan).join(ranked, ranked.c.id == Plan.id).where(ranked.c.position == 1)
+
+
 def current_plans() -> list[Plan]:
     """Every organisation's current published plan, by organisation name (one query)."""
-    published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
-    return sorted(_pick_current(published).values(), key=lambda p: p.organisation.name)
+    return sorted(db.session.scalars(_current_published()), key=lambda p: p.organisation.name)
 
 
 def _peer_candidates() -> tuple[list[Plan], dict[int, dict[str, tuple[int, int]]], dict[int, int]]:
     """All organisations' current published plans, their maturity and budget totals (3 queries)."""
-    published = db.session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
-    candidates = sorted(_pick_current(published).values(), key=lambda p: p.id)
+    candidates = sorted(db.session.scalars(_current_published()), key=lambda p: p.id)
     ids = [p.id for p in candidates]
     maturity: dict[int, dict[str, tuple[int, int]]] = {i: {} for i in ids}
     if ids:
