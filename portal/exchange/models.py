@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -96,6 +97,7 @@ class Experience(TimestampMixin, db.Model):
     """A lesson learned, written by a member on behalf of their organisation."""
 
     __tablename__ = "experiences"
+    __table_args__ = (Index("ix_experiences_published_at_id", "published_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -160,6 +162,7 @@ class AdaptationNeed(TimestampMixin, db.Model):
     """What a municipality or authority needs from standards and systems."""
 
     __tablename__ = "adaptation_needs"
+    __table_args__ = (Index("ix_adaptation_needs_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -96,6 +97,8 @@ class Plan(TimestampMixin, db.Model):
     """An organisation's action plan for digitalising the planning and building process."""
 
     __tablename__ = "plans"
+    # The lists' default order (newest change first): read in index order, stop at a page.
+    __table_args__ = (Index("ix_plans_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
