@@ -5,7 +5,10 @@ Three views of the same text are indexed:
 - ``title``/``body``: stemmed and diacritics-folded words, so inflected forms and ``malmo``
   find each other;
 - ``tails``: long words (and their stems) written backwards, so the tail of a compound is
-  findable by a prefix lookup (``plattformen`` finds ``geodataplattformen``).
+  findable by a prefix lookup (``plattformen`` finds ``geodataplattformen``);
+- ``pairs``: every two adjacent words (stemmed and folded, stop words left out), so a phrase
+  is a lookup of its word pairs rather than a check of word positions in every document
+  that has its words (no field stores positions: reading them made every word costly).
 
 The head of a compound (``geodata`` in ``geodataplattformen``) is found by a prefix lookup
 in the stemmed fields' word list, so no field holds every part of every word: that made the
@@ -123,6 +126,29 @@ class TailsFilter(Filter):
                 yield t
 
 
+def phrase_pairs(stems: list[str]) -> list[str]:
+    """The ``pairs`` terms of a phrase, given its words in index form."""
+    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+class PairsFilter(Filter):
+    """Replace the tokens by the pairs of adjacent ones (see :func:`phrase_pairs`)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            if t.stopped:
+                continue
+            current = t.text
+            if previous is not None:
+                t.text = f"{previous} {current}"
+                yield t
+            previous = current
+
+
 def _base():
     return (
         RegexTokenizer(WORD_PATTERN)
@@ -141,3 +167,7 @@ def stemming_analyzer():
 
 def tails_analyzer():
     return _base() | TailsFilter()
+
+
+def pairs_analyzer():
+    return stemming_analyzer() | PairsFilter()

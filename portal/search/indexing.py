@@ -30,12 +30,17 @@ from whoosh.writing import CLEAR
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.search import registry
-from portal.search.analysis import exact_analyzer, stemming_analyzer, tails_analyzer
+from portal.search.analysis import (
+    exact_analyzer,
+    pairs_analyzer,
+    stemming_analyzer,
+    tails_analyzer,
+)
 from portal.search.models import SearchChange
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: `tails` replaced `parts` (every part of every long word)
+SCHEMA_VERSION = 3  # 2: `tails` replaced `parts` (every part of every long word); 3: `pairs`
 CURSOR_FILE = "search_cursor.json"
 LOCK_FILE = "indexer.lock"
 BATCH_SIZE = 500
@@ -58,10 +63,12 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         doc_type=ID(stored=True, sortable=True),
         doc_key=ID(stored=True),
-        title=TEXT(analyzer=stemmed, stored=True),
-        body=TEXT(analyzer=stemmed, stored=True),
-        exact=TEXT(analyzer=exact_analyzer()),
+        # No field keeps word positions (phrase=False): phrases are looked up in `pairs`.
+        title=TEXT(analyzer=stemmed, stored=True, phrase=False),
+        body=TEXT(analyzer=stemmed, stored=True, phrase=False),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         tails=TEXT(analyzer=tails_analyzer(), phrase=False),
+        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),
         org_name=STORED(),
         org_kind=ID(stored=True, sortable=True),
         county=ID(stored=True, sortable=True),

@@ -1,9 +1,10 @@
 """Turn whatever a person types into a Whoosh query: never a syntax error.
 
 Supported: words (all must match, in any inflection or as part of a compound), "quoted
-phrases", ``word*`` for words that begin so (at least three letters before the star),
-``OR`` between two items, ``-word`` or ``NOT word`` to exclude. Everything else (brackets,
-other stars, ``field:`` prefixes, stray quotes) is read as plain text.
+phrases" (adjacent words, in any inflection), ``word*`` for words that begin so (at least
+three letters before the star), ``OR`` between two items, ``-word`` or ``NOT word`` to
+exclude. Everything else (brackets, other stars, ``field:`` prefixes, stray quotes) is read
+as plain text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
-from portal.search.analysis import PART_MIN_LENGTH, fold, index_form, words
+from portal.search.analysis import PART_MIN_LENGTH, fold, index_form, phrase_pairs, words
 
 MAX_QUERY_LENGTH = 500
 MAX_ITEMS = 16
@@ -24,6 +25,7 @@ EXACT_BOOST = 3.0
 TITLE_BOOST = 3.0
 BODY_BOOST = 1.5
 PARTS_BOOST = 0.3
+PHRASE_BOOST = 3.0
 
 _ITEM_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _FIELD_RE = re.compile(r"^-?\w+:(.+)$")
@@ -152,14 +154,10 @@ def item_query(item: Item, *, parts: bool = True) -> q.Query:
         return prefix_query(item.words[0])
     if not item.phrase:
         return word_query(item.words[0], parts=parts)
-    stems = [index_form(w) for w in item.words]
-    return q.Or(
-        [
-            q.Phrase("exact", item.words, boost=EXACT_BOOST),
-            q.Phrase("title", stems, boost=TITLE_BOOST),
-            q.Phrase("body", stems, boost=BODY_BOOST),
-        ]
-    )
+    # Every pair of adjacent words (in any inflection): exactly the phrase for two words; for
+    # longer ones, each of its pairs somewhere in the text.
+    pairs = [q.Term("pairs", pair) for pair in phrase_pairs([index_form(w) for w in item.words])]
+    return q.And(pairs, boost=PHRASE_BOOST) if len(pairs) > 1 else pairs[0].with_boost(PHRASE_BOOST)
 
 
 def build(parsed: ParsedQuery, *, any_word: bool = False, parts: bool = True) -> q.Query | None:

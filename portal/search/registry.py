@@ -89,6 +89,7 @@ class SearchDocument:
             "body": self.body,
             "exact": text,
             "tails": text,
+            "pairs": text,
             "org_name": self.org_name or "",
             "standard": ",".join(sorted(self.standards)),
             "ref": self.ref or "",

@@ -317,7 +317,6 @@ def _ranked(
     *,
     any_word: bool,
     matched: int,
-    filter_q: wq.Query | None,
     sort: str,
     offset: int,
     count: int,
@@ -325,25 +324,23 @@ def _ranked(
     """The stored fields of `count` matching documents from `offset`, in result order.
 
     By relevance, documents where every word matches as a whole word (in any inflection) come
-    first, ranked by BM25; then those where a word matched only as part of a compound, newest
-    first. Only the first group is scored, and Whoosh stops at the page being shown.
+    first, ranked by BM25F; then those where a word matched only as part of a compound, newest
+    first. Only the first group is scored (:meth:`DocSets.ranked`, over whole posting lists).
     """
     whole = None if sort == "date" else build(parsed, any_word=any_word, parts=False)
-    stored: list[Mapping[str, Any]] = []
+    docnums: list[int] = []
     rest = matched
     if whole is not None:
         whole_bits = sets.query(whole) & matched
         n_whole = whole_bits.bit_count()
         if offset < n_whole:
-            results = searcher.search(whole, limit=min(offset + count, n_whole), filter=filter_q)
-            end = min(results.scored_length(), offset + count)
-            stored = [results[i].fields() for i in range(offset, end)]
+            docnums = sets.ranked(whole, whole_bits, offset, count)
         rest = matched & ~whole_bits
         offset = max(0, offset - n_whole)
-    missing = count - len(stored)
+    missing = count - len(docnums)
     if missing > 0 and rest:
-        stored += [searcher.stored_fields(d) for d in sets.newest_first(rest, offset, missing)]
-    return stored
+        docnums += sets.newest_first(rest, offset, missing)
+    return [searcher.stored_fields(d) for d in docnums]
 
 
 def _hit(stored: Mapping[str, Any], highlighter: Highlighter) -> Hit:
@@ -403,7 +400,6 @@ def search(
             parsed,
             any_word=any_word,
             matched=matched,
-            filter_q=filter_q,
             sort=sort,
             offset=offset,
             count=per_page,

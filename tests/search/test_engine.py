@@ -64,6 +64,55 @@ def test_bitmaps_match_whoosh_for_every_query_shape_across_segments_and_deletion
         assert _bits_docs(bits) == _whoosh_docs(searcher, wq.Term("doc_type", value))
 
 
+def test_bulk_scores_are_whooshs_bm25f_for_every_whole_word_query_shape(ctx):
+    from portal.extensions import db
+    from portal.orgs.models import Organisation
+
+    doomed = _content()
+    add_org(
+        "Motor fem", "Ännu en text om bygglov och geodata, bygglov igen och digital detaljplan."
+    )
+    db.session.delete(db.session.get(Organisation, doomed))
+    db.session.commit()
+    index_now()
+    searcher = services._searcher()
+    sets = DocSets(searcher)
+    for text in [q for q in QUERIES if "*" not in q] + ['"digital detaljplan i kommunen"']:
+        query = build(parse(text), parts=False)
+        # Whoosh's scored search can return a document that `-word` excludes (its AndNot
+        # matcher with a scored Or of prefixes): the documents are `query.docs()`.
+        matched = _whoosh_docs(searcher, query)
+        assert matched and _bits_docs(sets.query(query)) == matched, text
+        whoosh_scores = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        expected = {d: whoosh_scores[d] for d in matched}
+        scores = sets.scores(query)
+        for docnum, score in expected.items():
+            assert scores[docnum] == pytest.approx(score, rel=1e-9), text
+        ranked = sets.ranked(query, sets.query(query), 0, len(expected))
+        assert [scores[d] for d in ranked] == pytest.approx(
+            sorted(expected.values(), reverse=True), rel=1e-9
+        ), text
+        assert sets.ranked(query, sets.query(query), 1, 2) == ranked[1:3], text
+
+
+def test_phrases_match_adjacent_words_in_any_inflection(ctx):
+    add_org("Fras böjd", "Kommunen inför digitala detaljplaner under året.")
+    add_org("Fras isär", "Digitala verktyg för nya detaljplaner.")
+    add_org("Fras tre", "Vi har en digital detaljplan i kommunen sedan i fjol.")
+    index_now()
+    selected = {"type": ["organisation"]}
+
+    def names(text):
+        found = services.search(text, selected=selected, per_page=50).hits
+        return sorted("".join(s.text for s in h.title) for h in found)
+
+    assert names('"digital detaljplan"') == ["Fras böjd", "Fras tre"]
+    # Stop words between the words do not break a phrase (they are not indexed).
+    assert names('"digitala verktyg nya detaljplaner"') == ["Fras isär"]
+    assert names('"detaljplan digital"') == []
+    assert names('"digital detaljplan kommunen"') == ["Fras tre"]
+
+
 def test_totals_and_facet_counts_match_a_count_by_whoosh(ctx):
     _content()
     searcher = services._searcher()
