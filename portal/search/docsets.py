@@ -27,6 +27,8 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from portal.search.query import LongerWords
+
 # Whoosh stores a field's length per document as one byte; this decodes all 256 of them.
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_IDS = np.zeros(0, dtype=np.int64)
@@ -44,33 +46,38 @@ def _segment_postings(reader, fieldname: str, text: str | bytes) -> Postings:
         return _NO_IDS, _NO_WEIGHTS
     if isinstance(matcher, FilterMatcher):  # the deletions filter: the live bitmap does that
         matcher = matcher.child
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    if isinstance(matcher, W3LeafMatcher):
-        # Whole blocks as stored (ids delta-coded per block, weights omitted when all equal)
-        # instead of one generator step per document.
-        while matcher.is_active():
-            matcher._read_data()
-            deltas, block_weights = matcher._data[0], matcher._data[1]
-            ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))
-            if block_weights is None:
-                weights.append(np.ones(len(deltas)))
-            elif isinstance(block_weights, float):
-                weights.append(np.full(len(deltas), block_weights))
-            else:
-                weights.append(np.array(block_weights, dtype=np.float64))
-            matcher._next_block()
-    else:  # a term with one posting (kept inline) or another codec: one step per document
+    if not isinstance(matcher, W3LeafMatcher):
+        # A term with one posting (kept inline) or another codec: one step per document.
         one_ids, one_weights = [], []
         while matcher.is_active():
             one_ids.append(matcher.id())
             one_weights.append(matcher.weight())
             matcher.next()
-        ids.append(np.array(one_ids, dtype=np.int64))
-        weights.append(np.array(one_weights, dtype=np.float64))
-    if not ids:
+        return np.array(one_ids, dtype=np.int64), np.array(one_weights, dtype=np.float64)
+    # Whole blocks as stored instead of one generator step per document: ids are delta-coded
+    # from 0 in each block, so the first of a block is made relative to the previous block's
+    # last id (which the block header gives) and one cumulative sum decodes them all;
+    # weights are left out when all are 1 and stored once when all are equal.
+    deltas: list[int] = []
+    weights: list[float] = []
+    previous_max = 0
+    while matcher.is_active():
+        matcher._read_data()
+        block_deltas, block_weights = matcher._data[0], matcher._data[1]
+        start = len(deltas)
+        deltas.extend(block_deltas)
+        deltas[start] -= previous_max
+        previous_max = matcher._maxid
+        if block_weights is None:
+            weights.extend([1.0] * len(block_deltas))
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * len(block_deltas))
+        else:
+            weights.extend(block_weights)
+        matcher._next_block()
+    if not deltas:
         return _NO_IDS, _NO_WEIGHTS
-    return np.concatenate(ids), np.concatenate(weights)
+    return np.cumsum(np.array(deltas, dtype=np.int64)), np.array(weights, dtype=np.float64)
 
 
 class DocSets:
@@ -147,20 +154,30 @@ class DocSets:
     def term(self, fieldname: str, text: str | bytes) -> int:
         return self.live & self.bits(self.postings(fieldname, text)[0])
 
-    def _expand(self, fieldname: str, prefix: str) -> list[str | bytes]:
-        terms: set[str | bytes] = set()
+    def _expand(self, fieldname: str, prefix: str) -> list[str]:
+        terms: set[str] = set()
         for sub, _ in self.leaves:
             try:
-                terms.update(sub.reader().expand_prefix(fieldname, prefix))
+                terms.update(
+                    t.decode("utf-8") if isinstance(t, bytes) else t
+                    for t in sub.reader().expand_prefix(fieldname, prefix)
+                )
             except TermNotFound:
                 continue
         return sorted(terms)
 
-    def prefix(self, fieldname: str, prefix: str) -> int:
-        """Documents with any word that begins with `prefix` in the field."""
+    def prefix(self, fieldname: str, prefix: str, *, longer_only: bool = False) -> int:
+        """Documents with any word that begins with `prefix` in the field (only the longer
+        words with `longer_only`)."""
         mask = np.zeros(self.size, dtype=bool)
         for text in self._expand(fieldname, prefix):
-            # Not through the per-search memo: a short prefix can expand to thousands of words.
+            if longer_only and text == prefix:
+                continue
+            known = self._postings.get((fieldname, text))  # the word itself, looked up already
+            if known is not None:
+                mask[known[0]] = True
+                continue
+            # Not kept in the per-search memo: a short prefix can expand to thousands of words.
             for sub, offset in self.leaves:
                 mask[_segment_postings(sub.reader(), fieldname, text)[0] + offset] = True
         return self.live & int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
@@ -204,7 +221,9 @@ class DocSets:
                 return self.facet(query.fieldname).get(query.text, 0)
             return self.term(query.fieldname, query.text)
         if isinstance(query, wq.Prefix):
-            return self.prefix(query.fieldname, query.text)
+            return self.prefix(
+                query.fieldname, query.text, longer_only=isinstance(query, LongerWords)
+            )
         if isinstance(query, wq.And):
             bits = self.live
             for sub in query.subqueries:

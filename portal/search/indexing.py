@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.writing import CLEAR
 
@@ -170,9 +171,16 @@ def _open_index(directory: Path):
     return whoosh_index.open_dir(str(directory))
 
 
+def codec() -> W3Codec:
+    """Whoosh's codec without zlib on posting blocks: decompressing them took a third of a
+    query for common words and compressing them a quarter of a rebuild; the index is about
+    twice as large on disk (67 MB instead of 29 MB for the 10 000 documents of the bench)."""
+    return W3Codec(compression=0)
+
+
 def _writer(ix):
     # Our own lock serialises writers; Whoosh's lock is only a second line of defence.
-    return ix.writer(timeout=5.0, delay=0.05)
+    return ix.writer(timeout=5.0, delay=0.05, codec=codec())
 
 
 def _load(session: Session, doc_type: str, keys: Sequence[str]) -> dict[str, object]:
@@ -374,7 +382,7 @@ def _rebuild_locked(
     # A bigger sort buffer makes a large rebuild several times faster (fewer runs to merge).
     memory = int(current_app.config.get("SEARCH_REBUILD_MEMORY_MB", 512))
     procs = int(current_app.config.get("SEARCH_REBUILD_PROCS") or os.cpu_count() or 1)
-    options: dict[str, object] = {"limitmb": memory}
+    options: dict[str, object] = {"limitmb": memory, "codec": codec()}
     if procs > 1 and sum(len(keys) for _, keys in keys_by_source) >= PARALLEL_REBUILD_MIN_DOCS:
         # Analysis runs in `procs` worker processes; each writes its own segment, kept as is.
         options.update(procs=procs, multisegment=True, batchsize=200, limitmb=memory // procs)

@@ -107,6 +107,16 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+class LongerWords(q.Prefix):
+    """Words that begin with `text`, where the word `text` itself is already found by another
+    part of the same query. Whoosh reads it as a plain prefix (the same documents);
+    :class:`~portal.search.docsets.DocSets` skips reading the postings of `text` again.
+
+    Used for the stem of a query word written backwards in ``tails``: a document with that
+    very term has the stem as a whole word in ``title`` or ``body`` too.
+    """
+
+
 def _heads(forms: set[str]) -> list[str]:
     """The shortest forms: a prefix lookup for ``geodat`` already covers ``geodata``."""
     return sorted(f for f in forms if not any(o != f and f.startswith(o) for o in forms))
@@ -133,7 +143,8 @@ def word_query(word: str, *, parts: bool = True) -> q.Query:
         for name in ("title", "body"):
             subqueries.append(q.Prefix(name, head, boost=PARTS_BOOST, constantscore=True))
     for tail in sorted(forms):
-        subqueries.append(q.Prefix("tails", tail[::-1], boost=PARTS_BOOST, constantscore=True))
+        kind = LongerWords if tail == stemmed else q.Prefix
+        subqueries.append(kind("tails", tail[::-1], boost=PARTS_BOOST, constantscore=True))
     return q.Or(subqueries)
 
 
