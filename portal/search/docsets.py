@@ -118,6 +118,11 @@ class DocSets:
         """The bitmap of some document numbers (live or not)."""
         mask = np.zeros(self.size, dtype=bool)
         mask[docnums] = True
+        return self.from_mask(mask)
+
+    @staticmethod
+    def from_mask(mask: np.ndarray) -> int:
+        """One boolean per document as a bitmap."""
         return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
     def mask(self, bits: int) -> np.ndarray:
@@ -180,7 +185,7 @@ class DocSets:
             # Not kept in the per-search memo: a short prefix can expand to thousands of words.
             for sub, offset in self.leaves:
                 mask[_segment_postings(sub.reader(), fieldname, text)[0] + offset] = True
-        return self.live & int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+        return self.live & self.from_mask(mask)
 
     def facet(self, fieldname: str) -> dict[str, int]:
         """Every value of a facet field with its documents (computed once per searcher)."""
@@ -303,8 +308,6 @@ class DocSets:
                 self._scores(sub, boost, scores)
         elif isinstance(query, wq.AndNot):
             self._scores(query.a, boost, scores)
-        elif isinstance(query, (wq.Every, wq.NullQuery.__class__)):
-            return
         elif isinstance(query, wq.Prefix):  # constant score: the boost where it matches
             scores[self.mask(self.query(query))] += boost
         elif isinstance(query, wq.And):
@@ -314,8 +317,8 @@ class DocSets:
                 self._scores(sub, boost, part)
             matched = self.mask(self.query(query))
             scores[matched] += part[matched]
-        else:  # anything else the query builder may make one day: matched, unscored
-            return
+        # Anything else (Every, NullQuery, what the query builder may make one day) matches
+        # without a score.
 
     def scores(self, query: wq.Query) -> np.ndarray:
         """Every document's score for a query, as Whoosh would score it (0 where it does not
