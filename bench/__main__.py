@@ -176,8 +176,8 @@ def run_size(size: int, args, workdir: Path) -> dict:
     from bench import content
     from portal import create_app
     from portal.accounts.models import User
-    from portal.exchange import services as exchange
-    from portal.exchange.models import Experience
+    from portal.experiences import services as experience_services
+    from portal.experiences.models import Experience
     from portal.extensions import db
     from portal.plans.models import Plan
     from portal.search import indexing, services
@@ -223,7 +223,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
             services.search("detaljplan")  # warm the searcher
             started = time.perf_counter()
             exp = db.session.get(Experience, exp_id)
-            exchange.update_experience(
+            experience_services.update_experience(
                 admin, exp, title=f"{exp.title} {UPDATE_WORD}", body=exp.body
             )
             db.session.commit()

@@ -22,16 +22,15 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.exchange.models import (
+from portal.experiences.models import Experience, ExperienceStatus
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
-    Experience,
-    ExperienceStatus,
     NeedStatus,
     ProductArea,
     SupplierAnswer,
     SupportStatus,
 )
-from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.plans.models import Plan, PlanStatus, PlanStep, StepStatus
 from portal.search.registry import SearchDocument, SearchSource, get_source, register

@@ -82,7 +82,8 @@ def _check_configuration(app: Flask) -> None:
 def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
-    import portal.exchange.models  # noqa: F401
+    import portal.experiences.models  # noqa: F401
+    import portal.needs.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
     import portal.search.models  # noqa: F401
@@ -94,7 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.core.health import bp as health_bp
     from portal.core.views import bp as core_bp
-    from portal.exchange.views import experiences_bp, needs_bp
+    from portal.experiences.views import experiences_bp
+    from portal.needs.views import needs_bp
     from portal.orgs.views import bp as orgs_bp
     from portal.plans.views import bp as plans_bp
     from portal.standards.views import bp as standards_bp
@@ -122,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
 
     from portal.api import register_api_blueprint
-    from portal.api.compare import blp as compare_api_blp
+    from portal.compare.api import blp as compare_api_blp
     from portal.compare.views import bp as compare_bp
 
     app.register_blueprint(compare_bp)

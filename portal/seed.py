@@ -208,6 +208,25 @@ REFERENCE_LOADERS: list[Callable[[SeedReport], None]] = [
 DEMO_LOADERS: list[Callable[[SeedReport], None]] = []
 
 
+def demo_organisation(slug: str) -> Organisation | None:
+    """An organisation of the demo data by slug (None when reference data is missing)."""
+    return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+
+def demo_user(email: str) -> User | None:
+    """A demo account by email (None until `seed_demo_users` ran)."""
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def standard_ids_by_slug(slugs: list[str]) -> list[int]:
+    """The ids of catalogue standards named by slug, for demo content that cites them."""
+    from portal.standards.models import Standard
+
+    if not slugs:
+        return []
+    return list(db.session.scalars(select(Standard.id).where(Standard.slug.in_(slugs))))
+
+
 def seed_reference(report: SeedReport | None = None) -> SeedReport:
     """Load every kind of reference data; running it twice changes nothing."""
     report = report or SeedReport()
@@ -334,13 +353,19 @@ def _seed_demo_plans(report: SeedReport) -> None:
 DEMO_LOADERS.append(_seed_demo_plans)
 
 
-def _seed_exchange_demo(report: SeedReport) -> None:
-    from portal.exchange.demo import seed_exchange_demo
+def _seed_experience_demo(report: SeedReport) -> None:
+    from portal.experiences.demo import seed_experience_demo
 
-    seed_exchange_demo(report)
+    seed_experience_demo(report)
 
 
-DEMO_LOADERS.append(_seed_exchange_demo)
+def _seed_need_demo(report: SeedReport) -> None:
+    from portal.needs.demo import seed_need_demo
+
+    seed_need_demo(report)
+
+
+DEMO_LOADERS.extend([_seed_experience_demo, _seed_need_demo])
 
 
 def seed_demo(report: SeedReport | None = None) -> SeedReport:

@@ -1,7 +1,7 @@
-"""The JSON API v1 (flask-smorest): one module per resource, thin handlers over the services.
-
-A feature plugs its API in with a flask-smorest Blueprint whose url_prefix starts with
-API_PREFIX and one call to `register_api_blueprint(blp)` in `_register_blueprints()`.
+"""The JSON API v1 (flask-smorest): shared pieces (tokens and guards, pagination, errors,
+conditional GETs, the docs page). Each feature keeps its own resource module,
+`portal/<feature>/api.py`, with thin handlers over that feature's services, and plugs it in
+here with `register_api_blueprint(blp)`.
 """
 
 from __future__ import annotations
@@ -66,11 +66,19 @@ def init_api(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin()]})
 
-    from portal.api import experiences, me, needs, organizations, plans, search, standards, tokens
+    from portal.accounts import api as me
     from portal.api.docs import bp as docs_bp
     from portal.api.hooks import init_api_hooks
 
     init_api_hooks(app)
+    from portal.experiences import api as experiences
+    from portal.needs import api as needs
+    from portal.orgs import api as organizations
+    from portal.plans import api as plans
+    from portal.search import api as search
+    from portal.standards import api as standards
+    from portal.tokens import api as tokens
+
     for module in (organizations, standards, me, tokens, plans, experiences, needs, search):
         register_api_blueprint(module.blp)
     app.register_blueprint(docs_bp)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
 from apispec import BasePlugin
 from flask import request, url_for
+from flask_babel import gettext as _
+from flask_smorest import abort
 from marshmallow import fields, validate
 from werkzeug.http import http_date
 
 from portal.core.pagination import MAX_PER_PAGE, Page
+from portal.errors import NotFound, ValidationError
+from portal.orgs.models import Organisation, OrganisationKind
+from portal.orgs.services import get_organisation
 from portal.tokens.models import as_utc
 
 
@@ -135,3 +142,62 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any):
         return super()._serialize(as_utc(value), attr, obj, **kwargs)
+
+
+CSV_MAX_ROWS = 10_000
+MAX_ID = 2**31 - 1
+
+
+# --- pieces every resource uses ----------------------------------------------------------------
+
+
+def check_id(value: int, message: str) -> int:
+    """Ids beyond the database's integer range exist nowhere: 404, never a database error."""
+    if value > MAX_ID:
+        abort(404, message=message)
+    return value
+
+
+def id_field(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def organisation_from_body(slug_or_code: str, field: str = "organization") -> Organisation:
+    """The organisation a request body names; an unknown one is a 422 on that field."""
+    try:
+        return get_organisation(slug_or_code)
+    except NotFound:
+        message = _("No such organisation.")
+        raise ValidationError(message, {field: [message]}) from None
+
+
+@contextmanager
+def body_field_names() -> Iterator[None]:
+    """Name the request body's fields in a service's 422 (organisation_id is organization)."""
+    try:
+        yield
+    except ValidationError as error:
+        if "organisation_id" in error.errors:
+            error.errors["organization"] = error.errors.pop("organisation_id")
+        raise
+
+
+class OrganisationRefSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+    county_code = fields.String(required=True, allow_none=True)
+
+
+class StandardRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+def organisation_field() -> fields.String:
+    return text_field(
+        120,
+        required=True,
+        metadata={"description": "Slug or municipality code of the organisation acting."},
+    )

@@ -347,3 +347,13 @@ def remove_member(actor: User | None, membership: Membership) -> None:
     _ensure_admin_remains(membership)
     db.session.delete(membership)
     db.session.flush()
+
+
+def get_organisation_by_id(organisation_id: int | None) -> Organisation:
+    """Find the organisation a form names (forms send ids); none is a 422 on the field."""
+    org = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if org is None:
+        raise ValidationError(
+            _("Choose an organisation."), {"organisation_id": [_("Choose an organisation.")]}
+        )
+    return org

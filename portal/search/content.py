@@ -19,12 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.exchange.models import (
-    AdaptationNeed,
-    Experience,
-    ExperienceStatus,
-    SupplierAnswer,
-)
+from portal.experiences.models import Experience, ExperienceStatus
+from portal.needs.models import AdaptationNeed, SupplierAnswer
 from portal.orgs.models import Organisation
 from portal.plans.models import (
     TEXT_SECTIONS,

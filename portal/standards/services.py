@@ -28,6 +28,17 @@ def get_standard(slug: str) -> Standard:
     return standard
 
 
+def standards_by_ids(ids: list[int] | None, errors: dict[str, list[str]]) -> list[Standard]:
+    """The standards a form or body names by id; an unknown id is an error on `standard_ids`."""
+    ids = list(dict.fromkeys(ids or []))
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Standard).where(Standard.id.in_(ids))))
+    if len(found) != len(ids):
+        errors["standard_ids"] = [_("Unknown standard.")]
+    return found
+
+
 def all_standards() -> list[Standard]:
     """Every entry, by name (for choice lists; the catalogue is small)."""
     return list(db.session.scalars(select(Standard).order_by(Standard.name)))

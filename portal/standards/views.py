@@ -10,7 +10,8 @@ from wtforms import SelectChoice
 from portal.core.actor import current_actor
 from portal.core.forms import apply_service_errors
 from portal.errors import NotAuthorized, ValidationError
-from portal.exchange import services as exchange
+from portal.experiences import services as experience_services
+from portal.needs import services as need_services
 from portal.plans.forms import ADOPTION_LABELS
 from portal.plans.services import plans_adapting_to_standard
 from portal.standards import services
@@ -99,10 +100,10 @@ def show(slug: str):
         "standards/show.html",
         standard=standard,
         can_maintain=services.can_maintain_standard(actor, standard),
-        open_needs=exchange.needs_about_standard(standard, active=True),
-        resolved_needs=exchange.needs_about_standard(standard, active=False),
-        experiences=exchange.experiences_about_standard(standard),
-        supplier_answers=exchange.supplier_support_for_standard(standard),
+        open_needs=need_services.needs_about_standard(standard, active=True),
+        resolved_needs=need_services.needs_about_standard(standard, active=False),
+        experiences=experience_services.experiences_about_standard(standard),
+        supplier_answers=need_services.supplier_support_for_standard(standard),
         plan_standards=plans_adapting_to_standard(standard),
         adoption_labels=ADOPTION_LABELS,
     )

@@ -213,9 +213,10 @@ def content(app) -> dict[str, str]:
     from sqlalchemy import select
 
     from portal.accounts.models import User
-    from portal.exchange import services as exchange
-    from portal.exchange.models import SupportStatus
+    from portal.experiences import services as experience_services
     from portal.extensions import db
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
     from portal.orgs.models import Organisation, OrganisationKind
     from portal.orgs.services import register_organisation
     from portal.plans import services as plans
@@ -260,7 +261,7 @@ def content(app) -> dict[str, str]:
         plans.publish_plan(admin, plan)
         draft = plans.create_plan(admin, vallentuna, plan_input("Utkast till plan", "Utkast."))
 
-        experience = exchange.create_experience(
+        experience = experience_services.create_experience(
             member,
             vallentuna,
             title="Förankra arbetet tidigt",
@@ -268,10 +269,10 @@ def content(app) -> dict[str, str]:
             tags=["förankring", "bygglov"],
             standard_ids=[standard.id],
         )
-        exchange.publish_experience(member, experience)
-        exchange.add_comment(admin, experience, "Bra *tips*, tack!")
+        experience_services.publish_experience(member, experience)
+        experience_services.add_comment(admin, experience, "Bra *tips*, tack!")
 
-        need = exchange.post_need(
+        need = need_services.post_need(
             admin,
             vallentuna,
             title="Export av detaljplaner",
@@ -279,13 +280,13 @@ def content(app) -> dict[str, str]:
             standard_id=standard.id,
             desired_by=date(2027, 1, 1),
         )
-        exchange.back_need(admin, need, gotland)
+        need_services.back_need(admin, need, gotland)
         supplier = register_organisation(
             admin, name="Demo Systemleverantör AB", kind=OrganisationKind.SUPPLIER
         )
         supplier.verified = True
         db.session.flush()
-        answer = exchange.answer_need(
+        answer = need_services.answer_need(
             admin,
             need,
             supplier,
@@ -294,7 +295,7 @@ def content(app) -> dict[str, str]:
             available_from=date(2026, 3, 1),
             body="Stöd kommer i **version 5**.",
         )
-        open_need = exchange.post_need(
+        open_need = need_services.post_need(
             admin, vallentuna, title="Stöd för 3D-planer", description="Vi behöver 3D."
         )
         create_token(member, name="Mitt skript", write=True, expires_days=30)
@@ -463,15 +464,15 @@ def test_backing_a_need_works_with_the_keyboard_only(app, new_page, make_user):
     from sqlalchemy import select
 
     from portal.accounts.models import User
-    from portal.exchange import services as exchange
     from portal.extensions import db
+    from portal.needs import services as need_services
     from portal.orgs.models import Organisation
 
     with app.app_context():
         vallentuna = db.session.scalar(
             select(Organisation).where(Organisation.slug == "vallentuna")
         )
-        need = exchange.post_need(
+        need = need_services.post_need(
             db.session.get(User, author),
             vallentuna,
             title="Tangentbordsbehovet",

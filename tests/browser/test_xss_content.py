@@ -45,9 +45,10 @@ def plan_input(title: str, payload: str, standard_id: int, version: str):
 
 def make_content(app) -> dict[str, list]:
     from portal.accounts.models import User
-    from portal.exchange import services as exchange
-    from portal.exchange.models import SupportStatus
+    from portal.experiences import services as experience_services
     from portal.extensions import db
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
     from portal.orgs.models import Organisation, OrganisationKind
     from portal.orgs.services import register_organisation
     from portal.plans import services as plans
@@ -85,22 +86,22 @@ def make_content(app) -> dict[str, list]:
             plan.strategies[0].url = "javascript:alert(1)//https://"
             standard.url = " jAvAsCrIpT:alert(1)"
 
-            experience = exchange.create_experience(
+            experience = experience_services.create_experience(
                 member,
                 vallentuna,
                 title=title,
                 body=payload,
-                tags=exchange.parse_tags(payload),
+                tags=experience_services.parse_tags(payload),
                 standard_ids=[standard.id],
             )
-            exchange.publish_experience(member, experience)
-            exchange.add_comment(admin, experience, payload)
+            experience_services.publish_experience(member, experience)
+            experience_services.add_comment(admin, experience, payload)
 
-            need = exchange.post_need(
+            need = need_services.post_need(
                 admin, vallentuna, title=title, description=payload, standard_id=standard.id
             )
-            exchange.back_need(admin, need, gotland)
-            exchange.answer_need(
+            need_services.back_need(admin, need, gotland)
+            need_services.answer_need(
                 admin,
                 need,
                 supplier,

@@ -66,7 +66,7 @@ def make_need(app, make_user) -> Callable[..., int]:
     """Post a need through the service on behalf of an organisation; return its id."""
 
     def make(owner: str = "vallentuna", standard: str | None = None, **values) -> int:
-        from portal.exchange import services
+        from portal.needs import services as need_services
         from portal.standards.models import Standard
 
         author = make_user(member_of=owner, role="editor")
@@ -76,7 +76,7 @@ def make_need(app, make_user) -> Callable[..., int]:
                 if standard
                 else None
             )
-            need = services.post_need(
+            need = need_services.post_need(
                 user(author),
                 org(owner),
                 title=values.get("title", "Export av detaljplaner"),
@@ -103,7 +103,7 @@ def make_experience(app, make_user) -> Callable[..., int]:
         tags: list[str] | None = None,
         standards: list[str] | None = None,
     ) -> int:
-        from portal.exchange import services
+        from portal.experiences import services as experience_services
         from portal.standards.models import Standard
 
         author_id = author_id or make_user(member_of=owner, role="member")
@@ -111,7 +111,7 @@ def make_experience(app, make_user) -> Callable[..., int]:
             ids = list(
                 db.session.scalars(select(Standard.id).where(Standard.slug.in_(standards or [])))
             )
-            experience = services.create_experience(
+            experience = experience_services.create_experience(
                 user(author_id),
                 org(owner),
                 title=title,
@@ -120,7 +120,7 @@ def make_experience(app, make_user) -> Callable[..., int]:
                 standard_ids=ids,
             )
             if publish:
-                services.publish_experience(user(author_id), experience)
+                experience_services.publish_experience(user(author_id), experience)
             db.session.commit()
             return experience.id
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.exchange.models import (
+from portal.experiences.models import Experience, ExperienceStatus
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
-    Experience,
-    ExperienceStatus,
     NeedBacking,
     NeedStatus,
     SupplierAnswer,
     SupplierAnswerVersion,
 )
-from portal.extensions import db
 from portal.orgs.models import Organisation
 
 

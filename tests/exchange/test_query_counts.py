@@ -8,19 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.exchange.models import (
+from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus, Tag
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
-    Experience,
-    ExperienceComment,
-    ExperienceStatus,
     NeedBacking,
     NeedStatus,
     SupplierAnswer,
     SupplierAnswerVersion,
     SupportStatus,
-    Tag,
 )
-from portal.extensions import db
 from portal.orgs.models import Membership, MembershipStatus, Organisation, OrganisationKind, Role
 from portal.standards.models import Standard
 

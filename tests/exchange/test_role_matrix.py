@@ -11,17 +11,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.exchange.models import (
+from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
-    Experience,
-    ExperienceComment,
-    ExperienceStatus,
     NeedBacking,
     NeedStatus,
     SupplierAnswer,
     SupplierAnswerVersion,
 )
-from portal.extensions import db
 from tests.exchange.conftest import ACTORS, act_as, assert_refused, org, user
 
 EDITORS = {"editor", "org_admin", "site_admin"}
@@ -115,9 +113,9 @@ def test_remove_comment(app, client, login_as, people, make_user, make_experienc
     experience_id = make_experience("vallentuna")
     commenter = make_user(member_of="skr", role="member")
     with app.app_context():
-        from portal.exchange import services
+        from portal.experiences import services as experience_services
 
-        comment = services.add_comment(
+        comment = experience_services.add_comment(
             user(commenter), db.session.get(Experience, experience_id), "Olämplig text"
         )
         db.session.commit()
@@ -223,10 +221,12 @@ def test_unback_need(app, client, login_as, people, make_need, make_user, actor)
     need_id = make_need("sollentuna")
     backer = make_user(member_of="vallentuna", role="editor")
     with app.app_context():
-        from portal.exchange import services
+        from portal.needs import services as need_services
 
         vallentuna_id = org("vallentuna").id
-        services.back_need(user(backer), db.session.get(AdaptationNeed, need_id), org("vallentuna"))
+        need_services.back_need(
+            user(backer), db.session.get(AdaptationNeed, need_id), org("vallentuna")
+        )
         db.session.commit()
     act_as(login_as, users, actor)
     response = client.post(f"/needs/{need_id}/backings/{vallentuna_id}/remove")
@@ -275,12 +275,12 @@ def test_answer_need(app, client, login_as, people, make_need, make_supplier, ac
 
 
 def _answer(app, make_user, need_id: int, slug: str) -> int:
-    from portal.exchange import services
-    from portal.exchange.models import SupportStatus
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
 
     author = make_user(member_of=slug, role="member")
     with app.app_context():
-        answer = services.answer_need(
+        answer = need_services.answer_need(
             user(author),
             db.session.get(AdaptationNeed, need_id),
             org(slug),

@@ -8,14 +8,14 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.exchange.models import (
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
     NeedBacking,
     NeedStatus,
     SupplierAnswer,
     SupplierAnswerVersion,
 )
-from portal.extensions import db
 from tests.exchange.conftest import org, user
 
 
@@ -159,14 +159,14 @@ def test_a_supplier_may_back_a_need(app, client, login_as, make_user, make_need,
 
 
 def test_answer_versions_are_immutable(app, make_user, make_need, make_supplier):
-    from portal.exchange import services
-    from portal.exchange.models import SupportStatus
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
 
     slug = make_supplier()
     need_id = make_need()
     author = make_user(member_of=slug)
     with app.app_context():
-        answer = services.answer_need(
+        answer = need_services.answer_need(
             user(author),
             db.session.get(AdaptationNeed, need_id),
             org(slug),
@@ -174,7 +174,7 @@ def test_answer_versions_are_immutable(app, make_user, make_need, make_supplier)
             support_status=SupportStatus.PLANNED,
         )
         for status in (SupportStatus.SUPPORTED, SupportStatus.NOT_PLANNED):
-            services.update_answer(user(author), answer, product="A", support_status=status)
+            need_services.update_answer(user(author), answer, product="A", support_status=status)
         db.session.commit()
         versions = list(
             db.session.scalars(select(SupplierAnswerVersion).order_by(SupplierAnswerVersion.number))
@@ -190,20 +190,20 @@ def test_answer_versions_are_immutable(app, make_user, make_need, make_supplier)
 
 
 def test_editing_an_answer_withdraws_its_acceptance(app, make_user, make_need, make_supplier):
-    from portal.exchange import services
-    from portal.exchange.models import SupportStatus
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
 
     slug = make_supplier()
     need_id = make_need("vallentuna")
     author = make_user(member_of=slug)
     owner = make_user(member_of="vallentuna", role="editor")
     with app.app_context():
-        answer = services.answer_need(
+        answer = need_services.answer_need(
             user(author), db.session.get(AdaptationNeed, need_id), org(slug),
             product="A", support_status=SupportStatus.PLANNED,
         )  # fmt: skip
-        services.set_answer_accepted(user(owner), answer, True)
-        services.update_answer(
+        need_services.set_answer_accepted(user(owner), answer, True)
+        need_services.update_answer(
             user(author), answer, product="A", support_status=SupportStatus.NOT_PLANNED
         )
         assert answer.accepted is False
@@ -290,7 +290,7 @@ def test_unverified_organisation_cannot_publish(app, client, login_as, make_user
         data={"organisation_id": supplier_id, "title": "Erfarenhet", "body": "Text"},
     )
     with app.app_context():
-        from portal.exchange.models import Experience, ExperienceStatus
+        from portal.experiences.models import Experience, ExperienceStatus
 
         experience = db.session.scalar(select(Experience))
     client.post(f"/experiences/{experience.id}/publish")
@@ -299,7 +299,7 @@ def test_unverified_organisation_cannot_publish(app, client, login_as, make_user
 
 
 def test_comment_author_can_remove_own_comment(app, client, login_as, make_user, make_experience):
-    from portal.exchange.models import ExperienceComment
+    from portal.experiences.models import ExperienceComment
 
     experience_id = make_experience()
     commenter = make_user(member_of="skr")
@@ -372,7 +372,7 @@ def test_experience_filters(app, client, make_experience):
 
 
 def test_needs_sorted_by_backing_and_filtered(app, client, make_user, make_need):
-    from portal.exchange import services
+    from portal.needs import services as need_services
 
     few = make_need("vallentuna", title="Lite stöd", standard="bfs-2020-5")
     many = make_need("gotland", title="Mycket stöd", standard="citygml")
@@ -382,7 +382,7 @@ def test_needs_sorted_by_backing_and_filtered(app, client, make_user, make_need)
     with app.app_context():
         for slug, need_id in backings:
             need = db.session.get(AdaptationNeed, need_id)
-            services.back_need(user(editors[slug]), need, org(slug))
+            need_services.back_need(user(editors[slug]), need, org(slug))
         db.session.commit()
 
     def order(query: str) -> list[str]:
@@ -402,8 +402,8 @@ def test_needs_sorted_by_backing_and_filtered(app, client, make_user, make_need)
 def test_for_suppliers_shows_open_needs_most_backed_first_and_what_is_unanswered(
     app, client, login_as, make_user, make_need, make_supplier
 ):
-    from portal.exchange import services
-    from portal.exchange.models import SupportStatus
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
 
     slug = make_supplier()
     answered = make_need("vallentuna", title="Redan besvarat")
@@ -413,12 +413,12 @@ def test_for_suppliers_shows_open_needs_most_backed_first_and_what_is_unanswered
     editor = make_user(member_of="skr", role="editor")
     owner = make_user(member_of="lund", role="editor")
     with app.app_context():
-        services.answer_need(
+        need_services.answer_need(
             user(member), db.session.get(AdaptationNeed, answered), org(slug),
             product="P", support_status=SupportStatus.SUPPORTED,
         )  # fmt: skip
-        services.back_need(user(editor), db.session.get(AdaptationNeed, backed), org("skr"))
-        services.change_need_status(
+        need_services.back_need(user(editor), db.session.get(AdaptationNeed, backed), org("skr"))
+        need_services.change_need_status(
             user(owner), db.session.get(AdaptationNeed, closed), NeedStatus.CLOSED
         )
         db.session.commit()
@@ -457,14 +457,14 @@ def test_editing_an_experience_keeps_and_changes_its_tags(
 
 
 def test_supplier_page_lists_its_answers(app, client, make_user, make_need, make_supplier):
-    from portal.exchange import services
-    from portal.exchange.models import SupportStatus
+    from portal.needs import services as need_services
+    from portal.needs.models import SupportStatus
 
     slug = make_supplier()
     need_id = make_need(title="Behov med svar")
     member = make_user(member_of=slug)
     with app.app_context():
-        services.answer_need(
+        need_services.answer_need(
             user(member), db.session.get(AdaptationNeed, need_id), org(slug),
             product="Matris Plan", support_status=SupportStatus.PLANNED,
         )  # fmt: skip
@@ -476,7 +476,7 @@ def test_supplier_page_lists_its_answers(app, client, make_user, make_need, make
 def test_experience_author_can_remove_comments_on_it(
     app, client, login_as, make_user, make_experience
 ):
-    from portal.exchange.models import ExperienceComment
+    from portal.experiences.models import ExperienceComment
 
     author = make_user(member_of="vallentuna", role="member")
     experience_id = make_experience(author_id=author)

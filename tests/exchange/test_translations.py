@@ -1,4 +1,4 @@
-"""Every UI string of the exchange and the standards catalogue has a Swedish translation.
+"""Every UI string of experiences, needs and the standards catalogue has a Swedish translation.
 
 (tests/test_i18n.py passes "portal" and "templates" as input directories, against which the
 patterns in babel.cfg ("portal/**.py") never match, so it extracts nothing; this test
@@ -14,14 +14,21 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("portal/exchange/", "portal/standards/", "templates/exchange/", "templates/standards/")
+OURS = (
+    "portal/experiences/",
+    "portal/needs/",
+    "portal/standards/",
+    "templates/experiences/",
+    "templates/needs/",
+    "templates/standards/",
+)
 
 
 def _key(message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
 
-def test_exchange_strings_are_extracted_and_translated(tmp_path):
+def test_experience_need_and_standard_strings_are_extracted_and_translated(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",

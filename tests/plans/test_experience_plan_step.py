@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.exchange.models import Experience
+from portal.experiences.models import Experience
 from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.plans.models import Plan, PlanStep
@@ -61,17 +61,19 @@ def test_step_of_a_draft_or_of_another_organisation_is_refused(
 
 def test_editing_without_the_field_keeps_the_link(app, make_user, make_plan):
     from portal.accounts.models import User
-    from portal.exchange import services
+    from portal.experiences import services as experience_services
 
     plan_id = make_plan("gotland", steps=STEPS)
     user_id = make_user(member_of="gotland", role="editor")
     with app.app_context():
         actor = db.session.get(User, user_id)
         plan = db.session.get(Plan, plan_id)
-        experience = services.create_experience(
+        experience = experience_services.create_experience(
             actor, plan.organisation, title="T", body="B", plan_step_id=plan.steps[0].id
         )
-        services.update_experience(actor, experience, title="T2", body="B")
+        experience_services.update_experience(actor, experience, title="T2", body="B")
         assert experience.plan_step_id == plan.steps[0].id
-        services.update_experience(actor, experience, title="T2", body="B", plan_step_id=None)
+        experience_services.update_experience(
+            actor, experience, title="T2", body="B", plan_step_id=None
+        )
         assert experience.plan_step_id is None

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.exchange import services as exchange
-from portal.exchange.models import Experience, SupportStatus
+from portal.experiences import services as experience_services
+from portal.experiences.models import Experience
 from portal.extensions import db
+from portal.needs import services as need_services
+from portal.needs.models import SupportStatus
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.plans import services as plans
 from portal.plans.models import Plan, PlanStatus, PlanStep
@@ -125,7 +127,7 @@ def test_a_step_change_reaches_the_plan_document(ctx, make_user):
 def test_experience_only_while_published(app, ctx, make_user):
     author = db.session.get(User, make_user(member_of="vallentuna", role="editor"))
     std = db.session.scalar(select(Standard).order_by(Standard.id))
-    experience = exchange.create_experience(
+    experience = experience_services.create_experience(
         author,
         _org("vallentuna"),
         title="Lärdomar om kvxerfarenhet",
@@ -136,7 +138,7 @@ def test_experience_only_while_published(app, ctx, make_user):
     _commit_and_index()
     _gone("kvxtext", "kvxtaxt")
 
-    exchange.publish_experience(author, experience)
+    experience_services.publish_experience(author, experience)
     _commit_and_index()
     results = search("kvxtext")
     assert titles(results) == ["Lärdomar om kvxerfarenhet"]
@@ -147,22 +149,22 @@ def test_experience_only_while_published(app, ctx, make_user):
     assert search("kvxtagg").page.total == 1
 
     # Changing only the tags (a many-to-many collection) is logged too.
-    exchange.update_experience(
+    experience_services.update_experience(
         author, experience, title=experience.title, body=experience.body, tags=["kvxannan"]
     )
     _commit_and_index()
     assert search("kvxannan").page.total == 1 and search("kvxtagg").page.total == 0
 
     # Comments are not indexed.
-    exchange.add_comment(author, experience, "En kommentar om kvxkommentar.")
+    experience_services.add_comment(author, experience, "En kommentar om kvxkommentar.")
     _commit_and_index()
     assert search("kvxkommentar").page.total == 0
 
-    exchange.unpublish_experience(author, experience)
+    experience_services.unpublish_experience(author, experience)
     _commit_and_index()
     _gone("kvxtext", "kvxtaxt")
 
-    exchange.publish_experience(author, experience)
+    experience_services.publish_experience(author, experience)
     _commit_and_index()
     assert search("kvxtext").page.total == 1
     db.session.delete(db.session.get(Experience, experience.id))
@@ -172,7 +174,7 @@ def test_experience_only_while_published(app, ctx, make_user):
 
 def test_need_with_its_answers(app, ctx, make_user):
     author = db.session.get(User, make_user(member_of="vallentuna", role="editor"))
-    need = exchange.post_need(
+    need = need_services.post_need(
         author,
         _org("vallentuna"),
         title="Behov av pjxexport",
@@ -194,7 +196,7 @@ def test_need_with_its_answers(app, ctx, make_user):
     )
     supplier.verified = True
     db.session.commit()
-    answer = exchange.answer_need(
+    answer = need_services.answer_need(
         founder,
         need,
         supplier,
@@ -204,7 +206,7 @@ def test_need_with_its_answers(app, ctx, make_user):
     )
     _commit_and_index()
     assert titles(search("pjxsvarord")) == ["Behov av pjxexport"]
-    exchange.update_answer(
+    need_services.update_answer(
         founder,
         answer,
         product="Pjxprodukt",

@@ -94,17 +94,17 @@ def test_huge_ids_are_404(client):
 
 
 def test_need_list_filters_and_sorts(app, client, make_user, make_need):
-    from portal.exchange import services
-    from portal.exchange.models import ProductArea
+    from portal.needs import services as need_services
+    from portal.needs.models import ProductArea
 
     older = make_need("vallentuna", title="Äldre", standard="bfs-2020-5")
     newer = make_need("gotland", title="Nyare")
     backer = make_user(member_of="gotland", role="editor")
     with app.app_context():
-        services.back_need(
-            user(backer), db.session.get(services.AdaptationNeed, older), org("gotland")
+        need_services.back_need(
+            user(backer), db.session.get(need_services.AdaptationNeed, older), org("gotland")
         )
-        db.session.get(services.AdaptationNeed, newer).product_area = ProductArea.GIS
+        db.session.get(need_services.AdaptationNeed, newer).product_area = ProductArea.GIS
         db.session.commit()
     backed = client.get("/api/v1/needs").json["items"]
     assert [(n["id"], n["backing_count"]) for n in backed] == [(older, 1), (newer, 0)]
@@ -190,7 +190,8 @@ def test_search_answers_as_the_page(app, client, search_index):
 
 
 def _add_content(app, make_user, n: int) -> None:
-    from portal.exchange import services
+    from portal.experiences import services as experience_services
+    from portal.needs import services as need_services
 
     if not n:
         return
@@ -198,7 +199,7 @@ def _add_content(app, make_user, n: int) -> None:
     backer = make_user(member_of="gotland", role="editor")
     with app.app_context():
         for i in range(n):
-            experience = services.create_experience(
+            experience = experience_services.create_experience(
                 user(author),
                 org("vallentuna"),
                 title=f"Erfarenhet {i}",
@@ -206,16 +207,16 @@ def _add_content(app, make_user, n: int) -> None:
                 tags=[f"tag{i}", "gemensam"],
                 standard_ids=[1, 2],
             )
-            services.publish_experience(user(author), experience)
-            services.add_comment(user(backer), experience, "Bra")
-            need = services.post_need(
+            experience_services.publish_experience(user(author), experience)
+            experience_services.add_comment(user(backer), experience, "Bra")
+            need = need_services.post_need(
                 user(author),
                 org("vallentuna"),
                 title=f"Behov {i}",
                 description="Text",
                 standard_id=1,
             )
-            services.back_need(user(backer), need, org("gotland"))
+            need_services.back_need(user(backer), need, org("gotland"))
         db.session.commit()
 
 
@@ -248,8 +249,9 @@ def test_lists_issue_a_bounded_number_of_queries(
 def test_details_issue_a_bounded_number_of_queries(app, client, make_user, count_queries):
     from sqlalchemy import select
 
-    from portal.exchange import services
-    from portal.exchange.models import AdaptationNeed, Experience
+    from portal.experiences import services as experience_services
+    from portal.experiences.models import Experience
+    from portal.needs.models import AdaptationNeed
 
     commenter = make_user()
     counts = []
@@ -260,7 +262,7 @@ def test_details_issue_a_bounded_number_of_queries(app, client, make_user, count
             need_id = db.session.scalar(select(AdaptationNeed.id).limit(1))
             experience = db.session.get(Experience, experience_id)
             for _ in range(extra):  # more comments on the same experience
-                services.add_comment(user(commenter), experience, "Och en till")
+                experience_services.add_comment(user(commenter), experience, "Och en till")
             db.session.commit()
         with count_queries() as log:
             assert client.get(f"/api/v1/experiences/{experience_id}").status_code == 200

@@ -9,16 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.exchange.models import (
-    AdaptationNeed,
-    Experience,
-    ExperienceComment,
-    ExperienceStatus,
-    NeedBacking,
-    NeedStatus,
-    SupplierAnswer,
-)
+from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
+from portal.needs.models import AdaptationNeed, NeedBacking, NeedStatus, SupplierAnswer
 from tests.api.conftest import bearer
 from tests.api.exchange.support import assert_refused, tokens_for
 from tests.exchange.conftest import ACTORS, org, user
@@ -157,7 +150,7 @@ def test_comment(app, client, people, make_token, make_experience, actor):
 
 
 def test_removed_comments_are_not_shown(app, client, make_user, make_token, make_experience):
-    from portal.exchange import services
+    from portal.experiences import services as experience_services
 
     experience_id = make_experience("vallentuna")
     commenter = make_user()
@@ -170,7 +163,7 @@ def test_removed_comments_are_not_shown(app, client, make_user, make_token, make
         comment = db.session.scalar(
             select(ExperienceComment).where(ExperienceComment.body == "Dålig")
         )
-        services.remove_comment(user(commenter), comment)
+        experience_services.remove_comment(user(commenter), comment)
         db.session.commit()
     detail = client.get(f"/api/v1/experiences/{experience_id}")
     assert [c["body"] for c in detail.json["comments"]] == ["Bra"]

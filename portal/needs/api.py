@@ -1,5 +1,5 @@
 """/api/v1/needs: adaptation needs with backings and supplier answers (thin handlers over
-portal.exchange.services, which hold every rule)."""
+the feature's services, which hold every rule)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,25 @@ from marshmallow import fields, validate
 
 from portal.api.auth import require_user, write_access
 from portal.api.common import (
+    CSV_MAX_ROWS,
     LINK_HEADER,
+    OrganisationRefSchema,
     PaginationArgsSchema,
+    StandardRefSchema,
     UtcDateTime,
+    body_field_names,
+    check_id,
+    id_field,
     last_modified,
+    organisation_field,
+    organisation_from_body,
     page_schema,
     paginated,
     text_field,
 )
-from portal.api.experiences import (
-    OrganisationRefSchema,
-    StandardRefSchema,
-    body_field_names,
-    check_id,
-    id_field,
-    organisation_field,
-    organisation_from_body,
-)
 from portal.core.csv_export import csv_response
-from portal.exchange import services
-from portal.exchange.models import AdaptationNeed, NeedStatus, ProductArea, SupportStatus
+from portal.needs import services as need_services
+from portal.needs.models import AdaptationNeed, NeedStatus, ProductArea, SupportStatus
 from portal.orgs.models import OrganisationKind
 
 blp = Blueprint(
@@ -39,8 +38,6 @@ blp = Blueprint(
     description="Adaptation needs of municipalities and authorities, backings and supplier "
     "answers.",
 )
-
-CSV_MAX_ROWS = 10_000
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -114,7 +111,7 @@ class NeedFilterSchema(PaginationArgsSchema):
     )
     sort = fields.String(
         load_default="backed",
-        validate=validate.OneOf(services.NEED_SORTS),
+        validate=validate.OneOf(need_services.NEED_SORTS),
         metadata={"description": "backed (most backed first), newest or desired_by."},
     )
 
@@ -168,8 +165,8 @@ class AcceptSchema(ma.Schema):
     accepted = fields.Boolean(required=True)
 
 
-def _filters(args: dict) -> services.NeedFilter:
-    return services.NeedFilter(
+def _filters(args: dict) -> need_services.NeedFilter:
+    return need_services.NeedFilter(
         status=args.get("status"),
         standard=args.get("standard"),
         product_area=args.get("area"),
@@ -181,7 +178,7 @@ def _filters(args: dict) -> services.NeedFilter:
 
 def _need(need_id: int) -> AdaptationNeed:
     check_id(need_id, _("No such need."))
-    return services.get_need(need_id)
+    return need_services.get_need(need_id)
 
 
 def _reloaded(need_id: int) -> AdaptationNeed:
@@ -189,7 +186,7 @@ def _reloaded(need_id: int) -> AdaptationNeed:
     from portal.extensions import db
 
     db.session.expire_all()
-    return services.get_need(need_id)
+    return need_services.get_need(need_id)
 
 
 def _need_values(data: dict) -> dict:
@@ -219,7 +216,7 @@ def _answer_values(data: dict) -> dict:
 @blp.response(200, NeedPageSchema, headers={"Link": LINK_HEADER})
 def list_needs(args: dict):
     """List adaptation needs, filtered and sorted like the needs page."""
-    page = services.list_needs(_filters(args), args["page"], args["per_page"])
+    page = need_services.list_needs(_filters(args), args["page"], args["per_page"])
     return paginated(page)
 
 
@@ -228,7 +225,7 @@ def list_needs(args: dict):
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export_needs(args: dict):
     """Download the needs matching the filters as CSV."""
-    rows = services.export_needs(_filters(args), CSV_MAX_ROWS)
+    rows = need_services.export_needs(_filters(args), CSV_MAX_ROWS)
     return csv_response(
         [
             ("id", lambda n: n.id),
@@ -271,7 +268,7 @@ def create_need(data: dict):
     """Post a need on behalf of a verified municipality or authority (its editors)."""
     org = organisation_from_body(data["organization"])
     with body_field_names():
-        need = services.post_need(require_user(), org, **_need_values(data))
+        need = need_services.post_need(require_user(), org, **_need_values(data))
     return _reloaded(need.id)
 
 
@@ -283,7 +280,7 @@ def create_need(data: dict):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def update_need(data: dict, need_id: int):
     """Replace a need's text, standard, product area and date (the owner's editors)."""
-    need = services.update_need(require_user(), _need(need_id), **_need_values(data))
+    need = need_services.update_need(require_user(), _need(need_id), **_need_values(data))
     return _reloaded(need.id)
 
 
@@ -295,7 +292,7 @@ def update_need(data: dict, need_id: int):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def change_status(data: dict, need_id: int):
     """Resolve, close or reopen a need (the owner's editors)."""
-    need = services.change_need_status(require_user(), _need(need_id), data["status"])
+    need = need_services.change_need_status(require_user(), _need(need_id), data["status"])
     return _reloaded(need.id)
 
 
@@ -308,7 +305,7 @@ def change_status(data: dict, need_id: int):
 def back_need(data: dict, need_id: int):
     """Back a need ("we need this too") on behalf of an organisation (its editors), once."""
     need = _need(need_id)
-    services.back_need(require_user(), need, organisation_from_body(data["organization"]))
+    need_services.back_need(require_user(), need, organisation_from_body(data["organization"]))
     return _reloaded(need.id)
 
 
@@ -321,7 +318,7 @@ def back_need(data: dict, need_id: int):
 def unback_need(args: dict, need_id: int):
     """Withdraw an organisation's backing (its editors)."""
     need = _need(need_id)
-    services.unback_need(require_user(), need, organisation_from_body(args["organization"]))
+    need_services.unback_need(require_user(), need, organisation_from_body(args["organization"]))
 
 
 @blp.route("/needs/<int:need_id>/answers", methods=["POST"])
@@ -335,7 +332,7 @@ def answer_need(data: dict, need_id: int):
     need = _need(need_id)
     org = organisation_from_body(data["organization"])
     with body_field_names():
-        return services.answer_need(require_user(), need, org, **_answer_values(data))
+        return need_services.answer_need(require_user(), need, org, **_answer_values(data))
 
 
 @blp.route("/needs/<int:need_id>/answers/<int:answer_id>", methods=["PUT"])
@@ -347,8 +344,8 @@ def answer_need(data: dict, need_id: int):
 def update_answer(data: dict, need_id: int, answer_id: int):
     """Change an answer (the supplier's members); the earlier text is kept as a version."""
     need = _need(need_id)
-    answer = services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return services.update_answer(require_user(), answer, **_answer_values(data))
+    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
+    return need_services.update_answer(require_user(), answer, **_answer_values(data))
 
 
 @blp.route("/needs/<int:need_id>/answers/<int:answer_id>/accept", methods=["POST"])
@@ -359,5 +356,5 @@ def update_answer(data: dict, need_id: int, answer_id: int):
 def accept_answer(data: dict, need_id: int, answer_id: int):
     """Mark an answer as accepted, or not (the owner's editors)."""
     need = _need(need_id)
-    answer = services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return services.set_answer_accepted(require_user(), answer, data["accepted"])
+    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
+    return need_services.set_answer_accepted(require_user(), answer, data["accepted"])

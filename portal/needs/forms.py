@@ -1,4 +1,4 @@
-"""HTML forms for experiences, comments, needs, backings and supplier answers."""
+"""HTML forms for adaptation needs, backings and supplier answers."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from wtforms import (
     DateField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.exchange.models import NeedStatus, ProductArea, SupportStatus
+from portal.core.forms import OrganisationIdField
+from portal.needs.models import NeedStatus, ProductArea, SupportStatus
 
 PRODUCT_AREA_LABELS = {
     ProductArea.CASE_HANDLING: _l("Case handling"),
@@ -45,43 +45,6 @@ def product_area_choices() -> list[SelectChoice]:
 
 def support_status_choices() -> list[SelectChoice]:
     return [SelectChoice(k.value, v) for k, v in SUPPORT_STATUS_LABELS.items()]
-
-
-class OrganisationIdField(SelectField):
-    """A choice of organisation; the service decides whether the actor may use it."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", int)
-        kwargs.setdefault("validate_choice", False)
-        super().__init__(*args, **kwargs)
-
-
-class ExperienceForm(FlaskForm):
-    organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Experience"), validators=[DataRequired(), Length(max=50000)])
-    tags = StringField(
-        _l("Tags"),
-        description=_l("Separate tags with commas, for example: detaljplan, förankring."),
-        validators=[Optional(), Length(max=600)],
-    )
-    standard_ids = SelectMultipleField(
-        _l("Standards and national solutions"), coerce=int, choices=[], validate_choice=False
-    )
-    plan_step_id = SelectField(
-        _l("Comes from a step of an action plan (optional)"),
-        choices=[],
-        validators=[Optional()],
-        validate_choice=False,
-    )
-
-
-class ExperienceEditForm(ExperienceForm):
-    organisation_id = None
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
 class NeedForm(FlaskForm):

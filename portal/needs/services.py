@@ -1,403 +1,35 @@
-"""Experiences, adaptation needs, backings and supplier answers: each operation checks its
-own permission, validates, changes and flushes (never commits)."""
+"""Adaptation needs, backings and supplier answers: each operation checks its own permission,
+validates, changes and flushes (never commits)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from types import EllipsisType
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.errors import NotAuthorized, NotFound, ValidationError
-from portal.exchange.models import (
+from portal.core.rules import forbidden, require_login, require_text
+from portal.errors import NotFound, ValidationError
+from portal.extensions import db
+from portal.needs.models import (
     AdaptationNeed,
-    Experience,
-    ExperienceComment,
-    ExperienceStatus,
     NeedBacking,
     NeedStatus,
     ProductArea,
     SupplierAnswer,
     SupplierAnswerVersion,
     SupportStatus,
-    Tag,
-    experience_standards,
-    experience_tags,
 )
-from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import has_role, is_member, member_organisations
-from portal.plans.models import PlanStatus, PlanStep
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
 MAX_TAGS = 10
-
-
-def _require_login(actor: User | None) -> User:
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    return actor
-
-
-def _forbidden() -> NotAuthorized:
-    return NotAuthorized(_("You do not have permission to do this."))
-
-
-def _required(errors: dict[str, list[str]], field: str, value: str | None) -> None:
-    if not (value or "").strip():
-        errors[field] = [_("This field is required.")]
-
-
-def _load_standards(ids: list[int] | None, errors: dict[str, list[str]]) -> list[Standard]:
-    ids = list(dict.fromkeys(ids or []))
-    if not ids:
-        return []
-    found = list(db.session.scalars(select(Standard).where(Standard.id.in_(ids))))
-    if len(found) != len(ids):
-        errors["standard_ids"] = [_("Unknown standard.")]
-    return found
-
-
-# --- tags ------------------------------------------------------------------------------------
-
-
-def parse_tags(text: str | None) -> list[str]:
-    """Split comma-separated tags into clean, lower-case, unique names."""
-    names: list[str] = []
-    for part in (text or "").split(","):
-        name = " ".join(part.split()).lower()[:60]
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
-def _tags_for(names: list[str]) -> list[Tag]:
-    if not names:
-        return []
-    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = Tag(name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
-
-
-def popular_tags(limit: int = 30) -> list[Tag]:
-    """Tags used on published experiences, most used first."""
-    return list(
-        db.session.scalars(
-            select(Tag)
-            .join(experience_tags, experience_tags.c.tag_id == Tag.id)
-            .join(Experience, Experience.id == experience_tags.c.experience_id)
-            .where(Experience.status == ExperienceStatus.PUBLISHED)
-            .group_by(Tag.id, Tag.name)
-            .order_by(func.count().desc(), Tag.name)
-            .limit(limit)
-        )
-    )
-
-
-# --- experiences -----------------------------------------------------------------------------
-
-
-def can_see_experience(actor: User | None, experience: Experience) -> bool:
-    """Published experiences are public; drafts only for the organisation's members."""
-    return experience.is_published or is_member(actor, experience.organisation)
-
-
-def can_edit_experience(actor: User | None, experience: Experience) -> bool:
-    """The author (while still a member) and the organisation's editors and admins."""
-    if actor is None:
-        return False
-    if has_role(actor, experience.organisation, Role.EDITOR):
-        return True
-    return experience.author_id == actor.id and is_member(actor, experience.organisation)
-
-
-def experience_organisations(actor: User | None) -> list[Organisation]:
-    """Organisations on whose behalf the actor may write experiences."""
-    return member_organisations(actor, Role.MEMBER)
-
-
-def get_experience(actor: User | None, experience_id: int) -> Experience:
-    """Find an experience the actor may see (drafts are 404 to outsiders)."""
-    experience = db.session.scalar(
-        select(Experience)
-        .where(Experience.id == experience_id)
-        .options(
-            selectinload(Experience.organisation),
-            selectinload(Experience.author),
-            selectinload(Experience.tags),
-            selectinload(Experience.standards),
-            selectinload(Experience.comments).selectinload(ExperienceComment.author),
-        )
-    )
-    if experience is None or not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    return experience
-
-
-@dataclass(frozen=True)
-class ExperienceFilter:
-    tag: str | None = None
-    standard: str | None = None  # slug
-    kind: OrganisationKind | None = None
-    county_code: str | None = None
-    organisation_id: int | None = None
-
-
-def _experience_list_options(stmt: Select) -> Select:
-    return stmt.options(
-        selectinload(Experience.organisation),
-        selectinload(Experience.tags),
-        selectinload(Experience.standards),
-    )
-
-
-def list_experiences(filters: ExperienceFilter, page: int = 1, per_page: int = 20) -> Page:
-    """Return a page of published experiences, newest first."""
-    return paginate(_experience_query(filters), page, per_page)
-
-
-def export_experiences(filters: ExperienceFilter, limit: int) -> list[Experience]:
-    """Every published experience matching the filters (at most `limit`), newest first."""
-    return list(db.session.scalars(_experience_query(filters).limit(limit)))
-
-
-def _experience_query(filters: ExperienceFilter) -> Select:
-    # "Not a draft" (= published) lets the database read the newest-first index and stop at a
-    # page instead of picking the status index, which nearly every row matches.
-    stmt = select(Experience).where(Experience.status != ExperienceStatus.DRAFT)
-    if filters.tag:
-        stmt = stmt.where(
-            Experience.id.in_(
-                select(experience_tags.c.experience_id)
-                .join(Tag, Tag.id == experience_tags.c.tag_id)
-                .where(Tag.name == filters.tag.strip().lower())
-            )
-        )
-    if filters.standard:
-        stmt = stmt.where(
-            Experience.id.in_(
-                select(experience_standards.c.experience_id)
-                .join(Standard, Standard.id == experience_standards.c.standard_id)
-                .where(Standard.slug == filters.standard)
-            )
-        )
-    if filters.kind or filters.county_code:
-        stmt = stmt.join(Organisation, Organisation.id == Experience.organisation_id)
-        if filters.kind:
-            stmt = stmt.where(Organisation.kind == filters.kind)
-        if filters.county_code:
-            stmt = stmt.where(Organisation.county_code == filters.county_code)
-    if filters.organisation_id:
-        stmt = stmt.where(Experience.organisation_id == filters.organisation_id)
-    stmt = stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
-    return _experience_list_options(stmt)
-
-
-def experiences_about_standard(standard: Standard, limit: int = 20) -> list[Experience]:
-    stmt = (
-        select(Experience)
-        .join(experience_standards, experience_standards.c.experience_id == Experience.id)
-        .where(
-            experience_standards.c.standard_id == standard.id,
-            Experience.status == ExperienceStatus.PUBLISHED,
-        )
-        .order_by(Experience.published_at.desc(), Experience.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(_experience_list_options(stmt)))
-
-
-def _validate_experience(title: str, body: str) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    _required(errors, "title", title)
-    _required(errors, "body", body)
-    if len(title or "") > 200:
-        errors["title"] = [_("At most 200 characters.")]
-    return errors
-
-
-def _load_plan_step(
-    plan_step_id: int | None, organisation: Organisation, errors: dict[str, list[str]]
-) -> PlanStep | None:
-    """The step an experience comes from: it must be in a public plan of the same organisation,
-    so that a published experience never points into a draft."""
-    if plan_step_id is None:
-        return None
-    step = db.session.get(PlanStep, plan_step_id)
-    if (
-        step is None
-        or step.plan.organisation_id != organisation.id
-        or step.plan.status not in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
-    ):
-        errors["plan_step_id"] = [_("Choose a step of one of the organisation's published plans.")]
-        return None
-    return step
-
-
-def create_experience(
-    actor: User | None,
-    organisation: Organisation,
-    *,
-    title: str,
-    body: str,
-    tags: list[str] | None = None,
-    standard_ids: list[int] | None = None,
-    plan_step_id: int | None = None,
-) -> Experience:
-    """Write a draft experience on behalf of an organisation the actor belongs to."""
-    actor = _require_login(actor)
-    if not is_member(actor, organisation):
-        raise _forbidden()
-    errors = _validate_experience(title, body)
-    standards = _load_standards(standard_ids, errors)
-    step = _load_plan_step(plan_step_id, organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    experience = Experience(
-        plan_step=step,
-        organisation=organisation,
-        author_id=actor.id,
-        title=title.strip(),
-        body=body.strip(),
-        status=ExperienceStatus.DRAFT,
-        tags=_tags_for(names),
-        standards=standards,
-    )
-    db.session.add(experience)
-    db.session.flush()
-    return experience
-
-
-def update_experience(
-    actor: User | None,
-    experience: Experience,
-    *,
-    title: str,
-    body: str,
-    tags: list[str] | None = None,
-    standard_ids: list[int] | None = None,
-    plan_step_id: int | None | EllipsisType = ...,
-) -> Experience:
-    """Change an experience (its author and the organisation's editors).
-
-    `plan_step_id` left out keeps the current link; None removes it.
-    """
-    actor = _require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise _forbidden()
-    errors = _validate_experience(title, body)
-    standards = _load_standards(standard_ids, errors)
-    step = experience.plan_step
-    if plan_step_id is not ...:
-        step = _load_plan_step(plan_step_id, experience.organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    experience.plan_step = step
-    experience.title = title.strip()
-    experience.body = body.strip()
-    experience.tags = _tags_for(names)
-    experience.standards = standards
-    db.session.flush()
-    return experience
-
-
-def publish_experience(actor: User | None, experience: Experience) -> Experience:
-    """Publish a draft; the organisation must be verified."""
-    actor = _require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise _forbidden()
-    if not experience.organisation.verified:
-        raise ValidationError(_("The organisation is not verified yet and cannot publish."))
-    if not experience.is_published:
-        experience.status = ExperienceStatus.PUBLISHED
-        experience.published_at = utcnow()
-        db.session.flush()
-    return experience
-
-
-def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
-    """Turn a published experience back into a draft."""
-    actor = _require_login(actor)
-    if not can_edit_experience(actor, experience):
-        raise _forbidden()
-    experience.status = ExperienceStatus.DRAFT
-    db.session.flush()
-    return experience
-
-
-def can_remove_comment(actor: User | None, comment: ExperienceComment) -> bool:
-    """The comment's author, the experience's author, its organisation's admins and site
-    admins."""
-    if actor is None:
-        return False
-    experience = comment.experience
-    return (
-        comment.author_id == actor.id
-        or (experience.author_id == actor.id and is_member(actor, experience.organisation))
-        or has_role(actor, experience.organisation, Role.ADMIN)
-    )
-
-
-def add_comment(actor: User | None, experience: Experience, body: str) -> ExperienceComment:
-    """Comment on a published experience (any logged-in user)."""
-    actor = _require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    if not experience.is_published:
-        raise ValidationError(_("Drafts cannot be commented on."))
-    errors: dict[str, list[str]] = {}
-    _required(errors, "body", body)
-    if len(body or "") > 5000:
-        errors["body"] = [_("At most 5000 characters.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    comment = ExperienceComment(experience=experience, author_id=actor.id, body=body.strip())
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
-    comment = db.session.get(ExperienceComment, comment_id)
-    if comment is None or comment.experience_id != experience.id:
-        raise NotFound(_("No such comment."))
-    return comment
-
-
-def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:
-    """Hide a comment's text (its author, the experience's author, organisation admins, site
-    admins)."""
-    actor = _require_login(actor)
-    if not can_remove_comment(actor, comment):
-        raise _forbidden()
-    comment.removed = True
-    comment.removed_by_id = actor.id
-    db.session.flush()
-    return comment
-
 
 # --- adaptation needs ------------------------------------------------------------------------
 
@@ -598,8 +230,8 @@ def _validate_need(
     title: str, description: str, standard_id: int | None
 ) -> tuple[dict[str, list[str]], Standard | None]:
     errors: dict[str, list[str]] = {}
-    _required(errors, "title", title)
-    _required(errors, "description", description)
+    require_text(errors, "title", title)
+    require_text(errors, "description", description)
     if len(title or "") > 200:
         errors["title"] = [_("At most 200 characters.")]
     standard = None
@@ -621,9 +253,9 @@ def post_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Post a need on behalf of a verified municipality or authority (its editors)."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not has_role(actor, organisation, Role.EDITOR):
-        raise _forbidden()
+        raise forbidden()
     errors, standard = _validate_need(title, description, standard_id)
     if organisation.kind not in NEED_OWNER_KINDS:
         errors["organisation_id"] = [_("Only municipalities and authorities post needs.")]
@@ -657,9 +289,9 @@ def update_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Change a need (editors of the owning organisation)."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not can_manage_need(actor, need):
-        raise _forbidden()
+        raise forbidden()
     errors, standard = _validate_need(title, description, standard_id)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
@@ -685,9 +317,9 @@ def change_need_status(
     actor: User | None, need: AdaptationNeed, status: NeedStatus
 ) -> AdaptationNeed:
     """Resolve, close or reopen a need (editors of the owning organisation)."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not can_manage_need(actor, need):
-        raise _forbidden()
+        raise forbidden()
     if status not in _TRANSITIONS[need.status]:
         raise ValidationError(_("This change of status is not possible."))
     if status == NeedStatus.OPEN and need.answers:
@@ -709,9 +341,9 @@ def backing_organisations(actor: User | None, need: AdaptationNeed) -> list[Orga
 
 def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> NeedBacking:
     """Say "we need this too" on behalf of an organisation (its editors), once."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not has_role(actor, organisation, Role.EDITOR):
-        raise _forbidden()
+        raise forbidden()
     if organisation.id == need.organisation_id:
         raise ValidationError(_("An organisation cannot back its own need."))
     if not organisation.verified:
@@ -733,9 +365,9 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
 
 def unback_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> None:
     """Withdraw an organisation's backing (its editors)."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not has_role(actor, organisation, Role.EDITOR):
-        raise _forbidden()
+        raise forbidden()
     backing = db.session.scalar(
         select(NeedBacking).where(
             NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
@@ -764,7 +396,7 @@ def can_edit_answer(actor: User | None, answer: SupplierAnswer) -> bool:
 
 def _validate_answer(product: str, body: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    _required(errors, "product", product)
+    require_text(errors, "product", product)
     if len(product or "") > 200:
         errors["product"] = [_("At most 200 characters.")]
     if len(body or "") > 10000:
@@ -783,9 +415,9 @@ def answer_need(
     body: str = "",
 ) -> SupplierAnswer:
     """Answer a need on behalf of a verified supplier (its members); one answer per supplier."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not is_member(actor, organisation):
-        raise _forbidden()
+        raise forbidden()
     errors = _validate_answer(product, body)
     if organisation.kind != OrganisationKind.SUPPLIER:
         errors["organisation_id"] = [_("Only system suppliers answer needs.")]
@@ -837,9 +469,9 @@ def update_answer(
     body: str = "",
 ) -> SupplierAnswer:
     """Change an answer; the previous text is kept as an earlier version."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not can_edit_answer(actor, answer):
-        raise _forbidden()
+        raise forbidden()
     errors = _validate_answer(product, body)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
@@ -871,9 +503,9 @@ def set_answer_accepted(
     actor: User | None, answer: SupplierAnswer, accepted: bool
 ) -> SupplierAnswer:
     """Mark an answer as accepted, or not (editors of the need's organisation)."""
-    actor = _require_login(actor)
+    actor = require_login(actor)
     if not can_manage_need(actor, answer.need):
-        raise _forbidden()
+        raise forbidden()
     answer.accepted = accepted
     db.session.flush()
     return answer
@@ -882,24 +514,17 @@ def set_answer_accepted(
 # --- organisation page -----------------------------------------------------------------------
 
 
-def organisation_summary(org: Organisation, limit: int = 10) -> dict[str, list]:
-    """The latest published experiences, and needs (or a supplier's answers), of an
-    organisation, for its profile page.
+@dataclass(frozen=True)
+class OrganisationNeeds:
+    """What an organisation's profile page shows of needs: its own, or a supplier's answers."""
 
-    Kept to one query each (plus one for tags and one for standards when there are items):
-    the organisation itself is already loaded, so the items find it in the session."""
-    experiences = list(
-        db.session.scalars(
-            select(Experience)
-            .where(
-                Experience.organisation_id == org.id,
-                Experience.status == ExperienceStatus.PUBLISHED,
-            )
-            .order_by(Experience.published_at.desc(), Experience.id.desc())
-            .limit(limit)
-            .options(selectinload(Experience.tags))
-        )
-    )
+    needs: list[AdaptationNeed]
+    answers: list[SupplierAnswer]
+
+
+def needs_of_organisation(org: Organisation, limit: int = 10) -> OrganisationNeeds:
+    """The latest needs a municipality or authority posted, or the latest answers of a
+    supplier (one query each: the organisation itself is already in the session)."""
     needs: list[AdaptationNeed] = []
     answers: list[SupplierAnswer] = []
     if org.kind in NEED_OWNER_KINDS:
@@ -922,14 +547,4 @@ def organisation_summary(org: Organisation, limit: int = 10) -> dict[str, list]:
                 .options(selectinload(SupplierAnswer.need))
             )
         )
-    return {"experiences": experiences, "needs": needs, "answers": answers}
-
-
-def get_organisation_by_id(organisation_id: int | None) -> Organisation:
-    """Find the organisation a form names (forms send ids)."""
-    org = db.session.get(Organisation, organisation_id) if organisation_id else None
-    if org is None:
-        raise ValidationError(
-            _("Choose an organisation."), {"organisation_id": [_("Choose an organisation.")]}
-        )
-    return org
+    return OrganisationNeeds(needs=needs, answers=answers)

@@ -1,33 +1,36 @@
 """/api/v1/experiences: experiences shared by organisations, with comments (thin handlers over
-portal.exchange.services, which hold every rule)."""
+the feature's services, which hold every rule)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from portal.api.auth import require_user, write_access
 from portal.api.common import (
+    CSV_MAX_ROWS,
     LINK_HEADER,
+    OrganisationRefSchema,
     PaginationArgsSchema,
+    StandardRefSchema,
     UtcDateTime,
+    body_field_names,
+    check_id,
+    id_field,
     last_modified,
+    organisation_field,
+    organisation_from_body,
     page_schema,
     paginated,
     text_field,
 )
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
-from portal.errors import NotFound, ValidationError
-from portal.exchange import services
-from portal.exchange.models import Experience, ExperienceStatus
-from portal.orgs.models import Organisation, OrganisationKind
-from portal.orgs.services import get_organisation
+from portal.experiences import services as experience_services
+from portal.experiences.models import Experience, ExperienceStatus
+from portal.orgs.models import OrganisationKind
 
 blp = Blueprint(
     "api_experiences",
@@ -35,65 +38,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Experiences organisations share, with comments.",
 )
-
-CSV_MAX_ROWS = 10_000
-MAX_ID = 2**31 - 1
-
-
-# --- pieces needs.py uses too ----------------------------------------------------------------
-
-
-def check_id(value: int, message: str) -> int:
-    """Ids beyond the database's integer range exist nowhere: 404, never a database error."""
-    if value > MAX_ID:
-        abort(404, message=message)
-    return value
-
-
-def id_field(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
-
-
-def organisation_from_body(slug_or_code: str, field: str = "organization") -> Organisation:
-    """The organisation a request body names; an unknown one is a 422 on that field."""
-    try:
-        return get_organisation(slug_or_code)
-    except NotFound:
-        message = _("No such organisation.")
-        raise ValidationError(message, {field: [message]}) from None
-
-
-@contextmanager
-def body_field_names() -> Iterator[None]:
-    """Name the request body's fields in a service's 422 (organisation_id is organization)."""
-    try:
-        yield
-    except ValidationError as error:
-        if "organisation_id" in error.errors:
-            error.errors["organization"] = error.errors.pop("organisation_id")
-        raise
-
-
-class OrganisationRefSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
-    county_code = fields.String(required=True, allow_none=True)
-
-
-class StandardRefSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-def organisation_field() -> fields.String:
-    return text_field(
-        120,
-        required=True,
-        metadata={"description": "Slug or municipality code of the organisation acting."},
-    )
-
 
 # --- schemas ---------------------------------------------------------------------------------
 
@@ -179,9 +123,9 @@ class CommentWriteSchema(ma.Schema):
     body = text_field(5000, required=True, metadata={"description": "Markdown."})
 
 
-def _filters(args: dict) -> services.ExperienceFilter:
+def _filters(args: dict) -> experience_services.ExperienceFilter:
     tag = (args.get("tag") or "").strip() or None
-    return services.ExperienceFilter(
+    return experience_services.ExperienceFilter(
         tag=tag,
         standard=args.get("standard"),
         kind=args.get("kind"),
@@ -190,12 +134,12 @@ def _filters(args: dict) -> services.ExperienceFilter:
 
 
 def _tags(values: list[str]) -> list[str]:
-    return services.parse_tags(",".join(values))
+    return experience_services.parse_tags(",".join(values))
 
 
 def _experience(experience_id: int) -> Experience:
     check_id(experience_id, _("No such experience."))
-    return services.get_experience(current_actor(), experience_id)
+    return experience_services.get_experience(current_actor(), experience_id)
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -206,7 +150,7 @@ def _experience(experience_id: int) -> Experience:
 @blp.response(200, ExperiencePageSchema, headers={"Link": LINK_HEADER})
 def list_experiences(args: dict):
     """List published experiences, newest first, filtered like the experiences page."""
-    page = services.list_experiences(_filters(args), args["page"], args["per_page"])
+    page = experience_services.list_experiences(_filters(args), args["page"], args["per_page"])
     return paginated(page)
 
 
@@ -215,7 +159,7 @@ def list_experiences(args: dict):
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export_experiences(args: dict):
     """Download the published experiences matching the filters as CSV."""
-    rows = services.export_experiences(_filters(args), CSV_MAX_ROWS)
+    rows = experience_services.export_experiences(_filters(args), CSV_MAX_ROWS)
     return csv_response(
         [
             ("id", lambda e: e.id),
@@ -257,7 +201,7 @@ def create_experience(data: dict):
     user = require_user()
     org = organisation_from_body(data["organization"])
     with body_field_names():
-        experience = services.create_experience(
+        experience = experience_services.create_experience(
             user,
             org,
             title=data["title"],
@@ -265,7 +209,7 @@ def create_experience(data: dict):
             tags=_tags(data["tags"]),
             standard_ids=data["standard_ids"],
         )
-    return services.get_experience(user, experience.id)
+    return experience_services.get_experience(user, experience.id)
 
 
 @blp.route("/experiences/<int:experience_id>", methods=["PUT"])
@@ -278,7 +222,7 @@ def update_experience(data: dict, experience_id: int):
     """Replace an experience's text, tags and standards (its author and the organisation's
     editors)."""
     experience = _experience(experience_id)
-    return services.update_experience(
+    return experience_services.update_experience(
         require_user(),
         experience,
         title=data["title"],
@@ -295,7 +239,7 @@ def update_experience(data: dict, experience_id: int):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def publish_experience(experience_id: int):
     """Publish a draft (the organisation must be verified)."""
-    return services.publish_experience(require_user(), _experience(experience_id))
+    return experience_services.publish_experience(require_user(), _experience(experience_id))
 
 
 @blp.route("/experiences/<int:experience_id>/unpublish", methods=["POST"])
@@ -304,7 +248,7 @@ def publish_experience(experience_id: int):
 @blp.alt_response(404, response="NOT_FOUND")
 def unpublish_experience(experience_id: int):
     """Turn a published experience back into a draft."""
-    return services.unpublish_experience(require_user(), _experience(experience_id))
+    return experience_services.unpublish_experience(require_user(), _experience(experience_id))
 
 
 @blp.route("/experiences/<int:experience_id>/comments", methods=["POST"])
@@ -315,4 +259,4 @@ def unpublish_experience(experience_id: int):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def add_comment(data: dict, experience_id: int):
     """Comment on a published experience (any authenticated user)."""
-    return services.add_comment(require_user(), _experience(experience_id), data["body"])
+    return experience_services.add_comment(require_user(), _experience(experience_id), data["body"])

@@ -1,0 +1,34 @@
+"""Read list-page query arguments defensively: anything unknown or malformed is ignored."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import TypeVar
+
+from flask import request
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def int_arg(name: str, default: int = 1) -> int:
+    """A small positive integer argument (a page number), or `default`."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 9 else default
+
+
+def enum_arg(name: str, enum_cls: type[E]) -> E | None:
+    """The enum member an argument names by value, or None."""
+    value = request.args.get(name) or None
+    return enum_cls(value) if value in {m.value for m in enum_cls} else None
+
+
+def choice_arg(name: str, allowed: Iterable[str]) -> str | None:
+    """The argument if it is one of `allowed`, else None."""
+    value = request.args.get(name) or None
+    return value if value in set(allowed) else None
+
+
+def text_arg(name: str, max_length: int = 100) -> str | None:
+    """A trimmed free-text argument cut to `max_length`, or None when empty."""
+    return (request.args.get(name) or "").strip()[:max_length] or None

@@ -1,1 +1,0 @@
-"""Experiences, adaptation needs, backing and supplier answers."""

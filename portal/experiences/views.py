@@ -1,0 +1,232 @@
+"""Experience pages: list, write, publish, comment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from wtforms import SelectChoice
+
+from portal.core.actor import current_actor
+from portal.core.args import choice_arg, enum_arg, int_arg
+from portal.core.forms import apply_service_errors, id_choices
+from portal.errors import NotAuthorized, ValidationError
+from portal.experiences import services
+from portal.experiences.forms import (
+    CommentForm,
+    ExperienceEditForm,
+    ExperienceForm,
+)
+from portal.orgs.forms import EmptyForm
+from portal.orgs.models import OrganisationKind
+from portal.orgs.services import get_organisation_by_id, list_counties
+from portal.plans.services import can_view_plan, public_steps_of
+from portal.standards.services import all_standards
+
+experiences_bp = Blueprint("experiences", __name__, url_prefix="/experiences")
+
+
+@experiences_bp.app_context_processor
+def experience_template_helpers() -> dict:
+    """Let the organisation page show the organisation's experiences."""
+    return {"experiences_of_org": services.latest_experiences_of}
+
+
+@experiences_bp.get("")
+def index():
+    """List published experiences, filtered by tag, standard, organisation kind and county."""
+    counties = list_counties()
+    standards = all_standards()
+    kind = enum_arg("kind", OrganisationKind)
+    filters = services.ExperienceFilter(
+        tag=(request.args.get("tag") or "").strip()[:60] or None,
+        standard=choice_arg("standard", (s.slug for s in standards)),
+        kind=kind,
+        county_code=choice_arg("county", (c.code for c in counties)),
+    )
+    page = services.list_experiences(filters, page=int_arg("page"))
+    return render_template(
+        "experiences/index.html",
+        page=page,
+        filters=filters,
+        counties=counties,
+        standards=standards,
+        kinds=OrganisationKind,
+        tags=services.popular_tags(),
+        can_write=bool(services.experience_organisations(current_actor())),
+    )
+
+
+def _experience_form(form_cls, **kwargs):
+    form = form_cls(**kwargs)
+    if getattr(form, "organisation_id", None) is not None:
+        form.organisation_id.choices = id_choices(
+            services.experience_organisations(current_actor())
+        )
+    form.standard_ids.choices = id_choices(all_standards())
+    organisations = services.experience_organisations(current_actor())
+    form.plan_step_id.choices = [SelectChoice("", _("No plan step"))] + [
+        SelectChoice(
+            str(step.id),
+            f"{step.plan.organisation.name}: {step.plan.title} – {step.title}",
+        )
+        for step in public_steps_of([o.id for o in organisations])
+    ]
+    return form
+
+
+def _step_id(form) -> int | None:
+    value = form.plan_step_id.data or ""
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@experiences_bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Write an experience (saved as a draft)."""
+    form = _experience_form(ExperienceForm)
+    if form.validate_on_submit():
+        try:
+            org = get_organisation_by_id(form.organisation_id.data)
+            experience = services.create_experience(
+                current_actor(),
+                org,
+                title=form.title.data,
+                body=form.body.data,
+                tags=services.parse_tags(form.tags.data),
+                standard_ids=form.standard_ids.data,
+                plan_step_id=_step_id(form),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("The draft is saved. Publish it when it is ready."), "success")
+            return redirect(url_for("experiences.show", experience_id=experience.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("experiences/form.html", form=form, experience=None), status
+
+
+def _render_experience(experience, comment_form=None, status: int = 200):
+    actor = current_actor()
+    return render_template(
+        "experiences/show.html",
+        experience=experience,
+        can_edit=services.can_edit_experience(actor, experience),
+        # The experience's author and the organisation's admins remove any comment on it.
+        moderates=services.has_role(actor, experience.organisation, services.Role.ADMIN)
+        or bool(
+            actor
+            and experience.author_id == actor.id
+            and services.is_member(actor, experience.organisation)
+        ),
+        comment_form=comment_form or CommentForm(),
+        # Only link a plan the viewer may see (the service keeps links to public plans only).
+        plan_step=experience.plan_step
+        if experience.plan_step and can_view_plan(actor, experience.plan_step.plan)
+        else None,
+        action_form=EmptyForm(),
+    ), status
+
+
+@experiences_bp.get("/<int:experience_id>")
+def show(experience_id: int):
+    """Show an experience with its comments."""
+    return _render_experience(services.get_experience(current_actor(), experience_id))
+
+
+@experiences_bp.route("/<int:experience_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(experience_id: int):
+    """Edit an experience (its author and the organisation's editors)."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    if not services.can_edit_experience(actor, experience):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    # Plain data, not obj=: the tags are Tag rows on the model but one text in the form.
+    form = _experience_form(
+        ExperienceEditForm,
+        data={
+            "title": experience.title,
+            "body": experience.body,
+            "tags": ", ".join(t.name for t in experience.tags),
+            "standard_ids": [s.id for s in experience.standards],
+            "plan_step_id": str(experience.plan_step_id or ""),
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_experience(
+                actor,
+                experience,
+                title=form.title.data,
+                body=form.body.data,
+                tags=services.parse_tags(form.tags.data),
+                standard_ids=form.standard_ids.data,
+                plan_step_id=_step_id(form),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("experiences.show", experience_id=experience.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("experiences/form.html", form=form, experience=experience), status
+
+
+@experiences_bp.post("/<int:experience_id>/publish")
+@login_required
+def publish(experience_id: int):
+    """Publish a draft."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.publish_experience(actor, experience)
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The experience is published."), "success")
+    return redirect(url_for("experiences.show", experience_id=experience.id))
+
+
+@experiences_bp.post("/<int:experience_id>/unpublish")
+@login_required
+def unpublish(experience_id: int):
+    """Turn a published experience back into a draft."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    if EmptyForm().validate_on_submit():
+        services.unpublish_experience(actor, experience)
+        flash(_("The experience is a draft again."), "success")
+    return redirect(url_for("experiences.show", experience_id=experience.id))
+
+
+@experiences_bp.post("/<int:experience_id>/comments")
+@login_required
+def comment(experience_id: int):
+    """Comment on an experience."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(actor, experience, form.body.data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Your comment is published."), "success")
+            return redirect(url_for("experiences.show", experience_id=experience.id))
+    return _render_experience(experience, comment_form=form, status=422)
+
+
+@experiences_bp.post("/<int:experience_id>/comments/<int:comment_id>/remove")
+@login_required
+def remove_comment(experience_id: int, comment_id: int):
+    """Remove a comment (its author, the organisation's admins, site admins)."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    comment = services.get_comment(experience, comment_id)
+    if EmptyForm().validate_on_submit():
+        services.remove_comment(actor, comment)
+        flash(_("The comment is removed."), "success")
+    return redirect(url_for("experiences.show", experience_id=experience.id))

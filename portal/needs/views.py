@@ -1,0 +1,310 @@
+"""Adaptation need pages: list, the suppliers' view, post, back, answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from portal.core.actor import current_actor
+from portal.core.args import choice_arg, enum_arg, int_arg
+from portal.core.forms import apply_service_errors, id_choices
+from portal.errors import NotAuthorized, ValidationError
+from portal.needs import services
+from portal.needs.forms import (
+    NEED_STATUS_LABELS,
+    PRODUCT_AREA_LABELS,
+    SUPPORT_STATUS_LABELS,
+    AnswerEditForm,
+    AnswerForm,
+    BackingForm,
+    NeedEditForm,
+    NeedForm,
+)
+from portal.needs.models import NeedStatus, ProductArea, SupportStatus
+from portal.orgs.forms import EmptyForm
+from portal.orgs.models import OrganisationKind
+from portal.orgs.services import get_organisation_by_id, list_counties
+from portal.standards.services import all_standards
+
+needs_bp = Blueprint("needs", __name__, url_prefix="/needs")
+
+
+@needs_bp.app_context_processor
+def need_template_helpers() -> dict:
+    """Labels for need values, and the organisation page's needs or answers."""
+    return {
+        "product_area_label": lambda v: str(PRODUCT_AREA_LABELS.get(v, v)),
+        "support_status_label": lambda v: str(SUPPORT_STATUS_LABELS.get(v, v)),
+        "need_status_label": lambda v: str(NEED_STATUS_LABELS.get(v, v)),
+        "needs_of_org": services.needs_of_organisation,
+    }
+
+
+@needs_bp.get("", endpoint="index")
+def need_index():
+    """List adaptation needs with filters, sorted by backing or date."""
+    counties = list_counties()
+    standards = all_standards()
+    sort = request.args.get("sort") if request.args.get("sort") in services.NEED_SORTS else None
+    filters = services.NeedFilter(
+        status=enum_arg("status", NeedStatus),
+        standard=choice_arg("standard", (s.slug for s in standards)),
+        product_area=enum_arg("area", ProductArea),
+        kind=enum_arg("kind", OrganisationKind),
+        county_code=choice_arg("county", (c.code for c in counties)),
+        sort=sort or "backed",
+    )
+    page = services.list_needs(filters, page=int_arg("page"))
+    return render_template(
+        "needs/index.html",
+        page=page,
+        filters=filters,
+        counties=counties,
+        standards=standards,
+        kinds=OrganisationKind,
+        statuses=NeedStatus,
+        areas=ProductArea,
+        can_post=bool(services.need_organisations(current_actor())),
+    )
+
+
+@needs_bp.get("/for-suppliers")
+def for_suppliers():
+    """Open needs, most backed first, marking those the supplier has not answered."""
+    standards = all_standards()
+    suppliers = services.supplier_organisations(current_actor())
+    supplier_ids = [o.id for o in suppliers]
+    unanswered_only = request.args.get("unanswered") == "1" and bool(supplier_ids)
+    filters = services.NeedFilter(
+        standard=choice_arg("standard", (s.slug for s in standards)),
+        product_area=enum_arg("area", ProductArea),
+    )
+    page = services.list_needs_for_suppliers(
+        filters, supplier_ids, unanswered_only=unanswered_only, page=int_arg("page")
+    )
+    answered = services.answered_need_ids([n.id for n in page.items], supplier_ids)
+    return render_template(
+        "needs/for_suppliers.html",
+        page=page,
+        filters=filters,
+        standards=standards,
+        areas=ProductArea,
+        suppliers=suppliers,
+        answered=answered,
+        unanswered_only=unanswered_only,
+    )
+
+
+def _need_form(form_cls, **kwargs):
+    form = form_cls(**kwargs)
+    if getattr(form, "organisation_id", None) is not None:
+        form.organisation_id.choices = id_choices(services.need_organisations(current_actor()))
+    form.standard_id.choices = id_choices(all_standards(), _("None in particular"))
+    return form
+
+
+def _need_values(form) -> dict:
+    raw = form.standard_id.data
+    return {
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+        "standard_id": int(raw) if raw and str(raw).isdigit() else None,
+        "product_area": ProductArea(form.product_area.data),
+        "desired_by": form.desired_by.data,
+    }
+
+
+@needs_bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@login_required
+def need_new():
+    """Post an adaptation need on behalf of a municipality or authority."""
+    form = _need_form(NeedForm)
+    if request.method == "GET" and request.args.get("standard"):
+        standards = {s.slug: s.id for s in all_standards()}
+        form.standard_id.data = str(standards.get(request.args["standard"], ""))
+    if form.validate_on_submit():
+        try:
+            org = get_organisation_by_id(form.organisation_id.data)
+            need = services.post_need(current_actor(), org, **_need_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("The need is published."), "success")
+            return redirect(url_for("needs.show", need_id=need.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("needs/form.html", form=form, need=None), status
+
+
+def _render_need(need, *, answer_form=None, status: int = 200):
+    actor = current_actor()
+    backing_orgs = services.backing_organisations(actor, need)
+    backing_form = BackingForm()
+    backing_form.organisation_id.choices = id_choices(backing_orgs)
+    answer_orgs = services.answering_organisations(actor, need)
+    # A refused answer is shown again with its errors, even to someone who may not answer.
+    show_answer_form = bool(answer_orgs) and need.status.is_active or answer_form is not None
+    if answer_form is None:
+        answer_form = AnswerForm()
+    answer_form.organisation_id.choices = id_choices(answer_orgs)
+    my_org_ids = {o.id for o in services.member_organisations(actor, services.Role.EDITOR)}
+    supplier_ids = {o.id for o in services.member_organisations(actor, services.Role.MEMBER)}
+    return render_template(
+        "needs/show.html",
+        need=need,
+        can_manage=services.can_manage_need(actor, need),
+        is_site_admin=bool(actor and actor.is_site_admin),
+        backing_form=backing_form if backing_orgs and need.status.is_active else None,
+        answer_form=answer_form if show_answer_form else None,
+        my_org_ids=my_org_ids,
+        supplier_ids=supplier_ids,
+        action_form=EmptyForm(),
+        statuses=NeedStatus,
+    ), status
+
+
+@needs_bp.get("/<int:need_id>", endpoint="show")
+def need_show(need_id: int):
+    """Show a need, who backs it and the supplier answers with their history."""
+    return _render_need(services.get_need(need_id))
+
+
+@needs_bp.route("/<int:need_id>/edit", methods=["GET", "POST"], endpoint="edit")
+@login_required
+def need_edit(need_id: int):
+    """Edit a need (editors of the owning organisation)."""
+    actor = current_actor()
+    need = services.get_need(need_id)
+    if not services.can_manage_need(actor, need):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    form = _need_form(NeedEditForm, obj=need)
+    if request.method == "GET":
+        form.standard_id.data = str(need.standard_id or "")
+        form.product_area.data = need.product_area.value
+    if form.validate_on_submit():
+        try:
+            services.update_need(actor, need, **_need_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("needs.show", need_id=need.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("needs/form.html", form=form, need=need), status
+
+
+@needs_bp.post("/<int:need_id>/status")
+@login_required
+def change_status(need_id: int):
+    """Resolve, close or reopen a need."""
+    need = services.get_need(need_id)
+    value = request.form.get("status", "")
+    if value not in {s.value for s in NeedStatus}:
+        raise ValidationError(_("This change of status is not possible."))
+    if EmptyForm().validate_on_submit():
+        try:
+            services.change_need_status(current_actor(), need, NeedStatus(value))
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _("The status is now: %(status)s.", status=NEED_STATUS_LABELS[need.status]),
+                "success",
+            )
+    return redirect(url_for("needs.show", need_id=need.id))
+
+
+@needs_bp.post("/<int:need_id>/backings")
+@login_required
+def back(need_id: int):
+    """Back a need on behalf of an organisation."""
+    need = services.get_need(need_id)
+    form = BackingForm()
+    if form.validate_on_submit():
+        try:
+            org = get_organisation_by_id(form.organisation_id.data)
+            services.back_need(current_actor(), need, org)
+        except ValidationError as error:
+            flash(error.message, "error")
+            return redirect(url_for("needs.show", need_id=need.id))
+        flash(_("%(org)s backs this need.", org=org.name), "success")
+    return redirect(url_for("needs.show", need_id=need.id))
+
+
+@needs_bp.post("/<int:need_id>/backings/<int:organisation_id>/remove")
+@login_required
+def unback(need_id: int, organisation_id: int):
+    """Withdraw an organisation's backing."""
+    need = services.get_need(need_id)
+    if EmptyForm().validate_on_submit():
+        org = get_organisation_by_id(organisation_id)
+        services.unback_need(current_actor(), need, org)
+        flash(_("The backing is withdrawn."), "success")
+    return redirect(url_for("needs.show", need_id=need.id))
+
+
+def _answer_values(form) -> dict:
+    return {
+        "product": form.product.data or "",
+        "support_status": SupportStatus(form.support_status.data),
+        "available_from": form.available_from.data,
+        "body": form.body.data or "",
+    }
+
+
+@needs_bp.post("/<int:need_id>/answers")
+@login_required
+def answer(need_id: int):
+    """Answer a need on behalf of a supplier."""
+    need = services.get_need(need_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            org = get_organisation_by_id(form.organisation_id.data)
+            services.answer_need(current_actor(), need, org, **_answer_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Your answer is published."), "success")
+            return redirect(url_for("needs.show", need_id=need.id))
+    return _render_need(need, answer_form=form, status=422)
+
+
+@needs_bp.route("/<int:need_id>/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_answer(need_id: int, answer_id: int):
+    """Change an answer; the earlier version is kept."""
+    actor = current_actor()
+    need = services.get_need(need_id)
+    answer = services.get_answer(need, answer_id)
+    if not services.can_edit_answer(actor, answer):
+        raise NotAuthorized(_("You do not have permission to do this."))
+    form = AnswerEditForm(obj=answer)
+    if request.method == "GET":
+        form.support_status.data = answer.support_status.value
+    if form.validate_on_submit():
+        try:
+            services.update_answer(actor, answer, **_answer_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Saved. The earlier version is kept."), "success")
+            return redirect(url_for("needs.show", need_id=need.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("needs/answer_form.html", form=form, need=need, answer=answer), status
+
+
+@needs_bp.post("/<int:need_id>/answers/<int:answer_id>/accept")
+@login_required
+def accept_answer(need_id: int, answer_id: int):
+    """Mark an answer as accepted, or take the mark away."""
+    need = services.get_need(need_id)
+    answer = services.get_answer(need, answer_id)
+    if EmptyForm().validate_on_submit():
+        accepted = request.form.get("accepted") == "1"
+        services.set_answer_accepted(current_actor(), answer, accepted)
+        flash(
+            _("The answer is marked as accepted.") if accepted else _("The mark is removed."),
+            "success",
+        )
+    return redirect(url_for("needs.show", need_id=need.id))
