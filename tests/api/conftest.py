@@ -7,6 +7,12 @@ from collections.abc import Callable
 import pytest
 
 from portal.extensions import db
+from tests.content_fixtures import (  # noqa: F401  (content fixtures for the API tests)
+    make_experience,
+    make_need,
+    make_supplier,
+    people,
+)
 
 
 @pytest.fixture

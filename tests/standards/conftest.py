@@ -1,3 +1,3 @@
-"""Fixtures shared with the exchange tests."""
+"""Actors shared with the experience and need tests."""
 
-from tests.exchange.conftest import people  # noqa: F401
+from tests.content_fixtures import people  # noqa: F401

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.standards.models import Standard, StandardKind
-from tests.exchange.conftest import ACTORS, act_as, assert_refused, org
+from tests.content_fixtures import ACTORS, act_as, assert_refused, org
 
 EDITORS = {"editor", "org_admin", "site_admin"}
 

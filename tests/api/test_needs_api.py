@@ -1,20 +1,26 @@
-"""Every exchange write through the API, tried by every kind of actor with a write token.
-
-The same actors as tests/exchange/test_role_matrix.py (the browser): the state is checked in the
-database, so a handler that skipped the service's permission check fails here.
-"""
+"""Needs and supplier answers through the API: reads (filters, sorting, CSV, history) and every
+write tried by every kind of actor with a write token, the state checked in the database."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
 from portal.needs.models import AdaptationNeed, NeedBacking, NeedStatus, SupplierAnswer
 from tests.api.conftest import bearer
-from tests.api.exchange.support import assert_refused, tokens_for
-from tests.exchange.conftest import ACTORS, org, user
+from tests.api.support import assert_refused, tokens_for
+from tests.content_fixtures import ACTORS, org, user
+
+
+def _csv(response) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
 
 EDITORS = {"editor", "org_admin", "site_admin"}
 MEMBERS = {"member", "editor", "org_admin", "site_admin"}
@@ -25,162 +31,71 @@ def _count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-# --- experiences -----------------------------------------------------------------------------
+def test_need_list_filters_and_sorts(app, client, make_user, make_need):
+    from portal.needs import services as need_services
+    from portal.needs.models import ProductArea
 
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_create_experience(app, client, people, make_token, actor):
-    headers = tokens_for(make_token, people("vallentuna"))[actor]
-    response = client.post(
-        "/api/v1/experiences",
-        json={
-            "organization": "vallentuna",
-            "title": "Dialog med leverantören",
-            "body": "Vi träffas **varje månad**.",
-            "tags": ["Dialog", "leverantörer"],
-            "standard_ids": [],
-        },
-        headers=headers,
-    )
-    if actor in MEMBERS:
-        assert response.status_code == 201, response.json
-        assert response.json["status"] == "draft"
-        assert response.json["tags"] == ["dialog", "leverantörer"]
-        assert response.json["organization"]["slug"] == "vallentuna"
-    else:
-        assert_refused(response, actor)
-        assert _count(app, Experience) == 0
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_update_experience(app, client, people, make_token, make_experience, actor):
-    headers = tokens_for(make_token, people("vallentuna"))[actor]
-    experience_id = make_experience("vallentuna")  # written by another member
-    response = client.put(
-        f"/api/v1/experiences/{experience_id}",
-        json={"title": "Ny titel", "body": "Ny text", "tags": ["gis"]},
-        headers=headers,
-    )
+    older = make_need("vallentuna", title="Äldre", standard="bfs-2020-5")
+    newer = make_need("gotland", title="Nyare")
+    backer = make_user(member_of="gotland", role="editor")
     with app.app_context():
-        title = db.session.get(Experience, experience_id).title
-    if actor in EDITORS:
-        assert response.status_code == 200, response.json
-        assert response.json["tags"] == ["gis"]
-        assert title == "Ny titel"
-    else:
-        assert_refused(response, actor)
-        assert title == "Förankra arbetet"
+        need_services.back_need(
+            user(backer), db.session.get(need_services.AdaptationNeed, older), org("gotland")
+        )
+        db.session.get(need_services.AdaptationNeed, newer).product_area = ProductArea.GIS
+        db.session.commit()
+    backed = client.get("/api/v1/needs").json["items"]
+    assert [(n["id"], n["backing_count"]) for n in backed] == [(older, 1), (newer, 0)]
+    newest = client.get("/api/v1/needs?sort=newest").json["items"]
+    assert [n["id"] for n in newest] == [newer, older]
+    assert [n["id"] for n in client.get("/api/v1/needs?area=gis").json["items"]] == [newer]
+    assert [n["id"] for n in client.get("/api/v1/needs?standard=bfs-2020-5").json["items"]] == [
+        older
+    ]
+    assert [n["id"] for n in client.get("/api/v1/needs?county=09").json["items"]] == [newer]
+    assert client.get("/api/v1/needs?status=resolved").json["total"] == 0
+    assert client.get("/api/v1/needs?sort=bogus").status_code == 422
+    rows = _csv(client.get("/api/v1/needs.csv?sort=backed"))
+    assert [(r["id"], r["backing_count"], r["standard"]) for r in rows] == [
+        (str(older), "1", "bfs-2020-5"),
+        (str(newer), "0", ""),
+    ]
 
 
-def test_author_may_update_own_experience(app, client, make_user, make_token, make_experience):
-    author = make_user(member_of="vallentuna", role="member")
-    experience_id = make_experience("vallentuna", author_id=author)
-    response = client.put(
-        f"/api/v1/experiences/{experience_id}",
-        json={"title": "Min titel", "body": "Text"},
-        headers=bearer(make_token(author, write=True)),
-    )
-    assert response.status_code == 200
-    assert response.json["title"] == "Min titel"
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_publish_experience(app, client, people, make_token, make_experience, actor):
-    headers = tokens_for(make_token, people("vallentuna"))[actor]
-    experience_id = make_experience("vallentuna", publish=False)
-    response = client.post(f"/api/v1/experiences/{experience_id}/publish", headers=headers)
-    with app.app_context():
-        status = db.session.get(Experience, experience_id).status
-    if actor in EDITORS:
-        assert response.status_code == 200
-        assert response.json["status"] == "published"
-        assert status == ExperienceStatus.PUBLISHED
-    else:
-        # A draft does not exist for outsiders; members see it but may not publish it.
-        expected = 403 if actor == "member" else 404
-        assert_refused(response, actor, expected)
-        assert status == ExperienceStatus.DRAFT
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_unpublish_experience(app, client, people, make_token, make_experience, actor):
-    headers = tokens_for(make_token, people("vallentuna"))[actor]
-    experience_id = make_experience("vallentuna")
-    response = client.post(f"/api/v1/experiences/{experience_id}/unpublish", headers=headers)
-    with app.app_context():
-        status = db.session.get(Experience, experience_id).status
-    if actor in EDITORS:
-        assert response.status_code == 200
-        assert status == ExperienceStatus.DRAFT
-    else:
-        assert_refused(response, actor)
-        assert status == ExperienceStatus.PUBLISHED
-
-
-def test_unverified_organisation_cannot_publish(
-    app, client, make_user, make_token, make_experience
+def test_need_detail_has_backings_and_answers_with_versions(
+    app, client, make_user, make_token, make_need, make_supplier
 ):
-    experience_id = make_experience("vallentuna", publish=False)
-    editor = make_user(member_of="vallentuna", role="editor")
-    with app.app_context():
-        org("vallentuna").verified = False
-        db.session.commit()
-    response = client.post(
-        f"/api/v1/experiences/{experience_id}/publish",
-        headers=bearer(make_token(editor, write=True)),
+    need_id = make_need("vallentuna")
+    slug = make_supplier()
+    supplier = bearer(make_token(make_user(member_of=slug), write=True))
+    gotland = bearer(make_token(make_user(member_of="gotland", role="editor"), write=True))
+    client.post(f"/api/v1/needs/{need_id}/backing", json={"organization": "0980"}, headers=gotland)
+    answer = client.post(
+        f"/api/v1/needs/{need_id}/answers",
+        json={"organization": slug, "product": "P1", "support_status": "planned"},
+        headers=supplier,
+    ).json
+    client.put(
+        f"/api/v1/needs/{need_id}/answers/{answer['id']}",
+        json={"product": "P2", "support_status": "supported", "available_from": "2026-05-01"},
+        headers=supplier,
     )
-    assert response.status_code == 422
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_comment(app, client, people, make_token, make_experience, actor):
-    headers = tokens_for(make_token, people("vallentuna"))[actor]
-    experience_id = make_experience("vallentuna")
-    response = client.post(
-        f"/api/v1/experiences/{experience_id}/comments", json={"body": "Tack!"}, headers=headers
+    response = client.get(f"/api/v1/needs/{need_id}")
+    assert response.status_code == 200
+    need = response.json
+    assert [b["organization"]["slug"] for b in need["backings"]] == ["gotland"]
+    assert need["backings"][0]["organization"]["name"]
+    assert need["backings"][0]["created_at"]
+    [answer] = need["answers"]
+    assert (answer["product"], answer["support_status"], answer["available_from"]) == (
+        "P2",
+        "supported",
+        "2026-05-01",
     )
-    if actor == "anonymous":
-        assert_refused(response, actor)
-        assert _count(app, ExperienceComment) == 0
-    else:
-        assert response.status_code == 201
-        assert response.json["body"] == "Tack!"
-        detail = client.get(f"/api/v1/experiences/{experience_id}")
-        assert [c["body"] for c in detail.json["comments"]] == ["Tack!"]
+    assert answer["accepted"] is False
+    assert [(v["number"], v["product"]) for v in answer["versions"]] == [(1, "P1")]
+    assert client.get("/api/v1/needs/999999").status_code == 404
 
-
-def test_removed_comments_are_not_shown(app, client, make_user, make_token, make_experience):
-    from portal.experiences import services as experience_services
-
-    experience_id = make_experience("vallentuna")
-    commenter = make_user()
-    headers = bearer(make_token(commenter, write=True))
-    for text in ("Bra", "Dålig"):
-        client.post(
-            f"/api/v1/experiences/{experience_id}/comments", json={"body": text}, headers=headers
-        )
-    with app.app_context():
-        comment = db.session.scalar(
-            select(ExperienceComment).where(ExperienceComment.body == "Dålig")
-        )
-        experience_services.remove_comment(user(commenter), comment)
-        db.session.commit()
-    detail = client.get(f"/api/v1/experiences/{experience_id}")
-    assert [c["body"] for c in detail.json["comments"]] == ["Bra"]
-
-
-def test_drafts_cannot_be_commented(app, client, make_user, make_token, make_experience):
-    experience_id = make_experience("vallentuna", publish=False)
-    member = make_user(member_of="vallentuna", role="member")
-    response = client.post(
-        f"/api/v1/experiences/{experience_id}/comments",
-        json={"body": "Hej"},
-        headers=bearer(make_token(member, write=True)),
-    )
-    assert response.status_code == 422
-
-
-# --- needs -----------------------------------------------------------------------------------
 
 NEED = {"organization": "vallentuna", "title": "Export", "description": "Vi behöver export."}
 
@@ -402,35 +317,3 @@ def test_accept_answer(app, client, people, make_user, make_token, make_need, ma
     else:
         assert_refused(response, actor)
         assert not accepted
-
-
-# --- token scope -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("post", "/api/v1/experiences", {"organization": "vallentuna", "title": "T", "body": "B"}),
-        ("post", "/api/v1/needs", NEED),
-        ("post", "/api/v1/needs/{need}/backing", {"organization": "gotland"}),
-        ("post", "/api/v1/needs/{need}/status", {"status": "closed"}),
-        ("post", "/api/v1/experiences/{experience}/comments", {"body": "Hej"}),
-    ],
-)
-def test_read_token_cannot_write(
-    app, client, make_user, make_token, make_need, make_experience, method, path, body
-):
-    need_id = make_need("vallentuna")
-    experience_id = make_experience("vallentuna")
-    admin = make_user(site_admin=True)
-    before = [_count(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)]
-    response = getattr(client, method)(
-        path.format(need=need_id, experience=experience_id),
-        json=body,
-        headers=bearer(make_token(admin, write=False)),
-    )
-    assert response.status_code == 403
-    after = [_count(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)]
-    assert before == after
-    with app.app_context():
-        assert db.session.get(AdaptationNeed, need_id).status == NeedStatus.OPEN
