@@ -9,6 +9,7 @@ import pytest
 
 from tests.api.conftest import bearer
 from tests.plans import conftest as plan_fixtures
+from tests.plans.conftest import plans_snapshot
 
 make_plan = plan_fixtures.make_plan  # the plans' factory fixture, here too
 
@@ -205,11 +206,13 @@ def _denied_status(who: str, visible_to_them: bool) -> int:
 
 
 @pytest.mark.parametrize("who", ["anonymous", *ROLES])
-def test_create_matrix(client, who, make_user, make_token):
+def test_create_matrix(app, client, who, make_user, make_token):
+    headers = _headers(who, make_user, make_token)
+    before = plans_snapshot(app)
     response = client.post(
         "/api/v1/plans",
         json={**BODY, "organization": "gotland"},
-        headers=_headers(who, make_user, make_token),
+        headers=headers,
     )
     if who in ALLOWED:
         assert response.status_code == 201, response.json
@@ -219,15 +222,16 @@ def test_create_matrix(client, who, make_user, make_token):
         assert response.json["maturity"][0]["current"] == 2
     else:
         assert response.status_code == (401 if who == "anonymous" else 403)
+        assert plans_snapshot(app) == before
 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 @pytest.mark.parametrize("who", ["anonymous", *ROLES])
-def test_update_matrix(client, draft, who, method, make_user, make_token):
+def test_update_matrix(app, client, draft, who, method, make_user, make_token):
     body = BODY if method == "put" else {"title": "Nytt namn"}
-    response = getattr(client, method)(
-        f"/api/v1/plans/{draft}", json=body, headers=_headers(who, make_user, make_token)
-    )
+    headers = _headers(who, make_user, make_token)
+    before = plans_snapshot(app)
+    response = getattr(client, method)(f"/api/v1/plans/{draft}", json=body, headers=headers)
     if who in ALLOWED:
         assert response.status_code == 200, response.json
         assert response.json["title"] == body["title"]
@@ -235,6 +239,7 @@ def test_update_matrix(client, draft, who, method, make_user, make_token):
         visible = who in ("member",)
         assert response.status_code == _denied_status(who, visible)
         # Nothing changed.
+        assert plans_snapshot(app) == before
         editor = _headers("editor", make_user, make_token)
         assert client.get(f"/api/v1/plans/{draft}", headers=editor).json["title"] == (
             "Hemligt utkast"
@@ -243,15 +248,15 @@ def test_update_matrix(client, draft, who, method, make_user, make_token):
 
 @pytest.mark.parametrize("action", ["publish", "archive", "reopen", "current"])
 @pytest.mark.parametrize("who", ["anonymous", *ROLES])
-def test_workflow_matrix(client, make_plan, draft, who, action, make_user, make_token):
+def test_workflow_matrix(app, client, make_plan, draft, who, action, make_user, make_token):
     # publish acts on the draft; the others on a published (not current) plan.
     target = draft if action == "publish" else make_plan("gotland", title="Publicerad")
     if action == "current":
         # A second published plan is not current until someone says so.
         target = make_plan("gotland", title="Ny")
-    response = client.post(
-        f"/api/v1/plans/{target}/{action}", headers=_headers(who, make_user, make_token)
-    )
+    headers = _headers(who, make_user, make_token)
+    before = plans_snapshot(app)
+    response = client.post(f"/api/v1/plans/{target}/{action}", headers=headers)
     expected = {"publish": "published", "archive": "archived", "reopen": "draft"}
     if who in ALLOWED:
         assert response.status_code == 200, response.json
@@ -262,6 +267,7 @@ def test_workflow_matrix(client, make_plan, draft, who, action, make_user, make_
     else:
         visible = action != "publish" or who == "member"
         assert response.status_code == _denied_status(who, visible)
+        assert plans_snapshot(app) == before
 
 
 def test_read_token_may_not_write(client, draft, make_user, make_token):

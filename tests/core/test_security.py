@@ -89,10 +89,31 @@ def test_request_body_over_the_limit_is_refused_with_413_in_the_layout(app, clie
     assert 'class="site-header"' in html and "<h1>" in html
 
 
-def test_request_body_over_the_limit_under_api_is_json(client):
-    response = client.post("/api/v1/anything", data=b"x" * (3 * 1024 * 1024))
-    assert response.status_code in {404, 413}
-    assert response.is_json
+def test_request_body_over_the_limit_under_api_is_json(app, client, make_user):
+    from sqlalchemy import func, select
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.needs.models import AdaptationNeed
+    from portal.tokens.services import create_token
+
+    editor = make_user(member_of="vallentuna", role="editor")
+    with app.app_context():
+        _token, secret = create_token(db.session.get(User, editor), name="t", write=True)
+        db.session.commit()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    # A real write endpoint, with a token that may write there: only the size can refuse it.
+    body = b'{"organization": "vallentuna", "title": "Stor", "description": "' + b"x" * limit
+    response = client.post(
+        "/api/v1/needs",
+        data=body + b'"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 413
+    assert response.is_json and response.json["code"] == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AdaptationNeed)) == 0
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,32 @@ def test_publish_experience(app, client, login_as, people, make_experience, acto
     with app.app_context():
         experience = db.session.get(Experience, experience_id)
     if actor in EDITORS:
+        assert response.status_code == 302
         assert experience.status == ExperienceStatus.PUBLISHED
         assert experience.published_at is not None
     else:
         # Another organisation does not even learn that the draft exists.
         assert_refused(response, actor, 404 if actor == "other_org_member" else 403)
         assert experience.status == ExperienceStatus.DRAFT
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_unpublish_experience(app, client, login_as, people, make_experience, actor):
+    users = people("vallentuna")
+    experience_id = make_experience("vallentuna")
+    act_as(login_as, users, actor)
+    response = client.post(f"/experiences/{experience_id}/unpublish")
+    with app.app_context():
+        status = db.session.get(Experience, experience_id).status
+    if actor in EDITORS:
+        assert response.status_code == 302
+        assert status == ExperienceStatus.DRAFT
+        # Back to a draft: gone from the public list.
+        client.post("/auth/logout")
+        assert client.get(f"/experiences/{experience_id}").status_code == 404
+    else:
+        assert_refused(response, actor)
+        assert status == ExperienceStatus.PUBLISHED
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -39,17 +39,27 @@ def test_unverified_organisation_cannot_publish(app, client, login_as, make_user
     login_as(admin)
     with app.app_context():
         supplier_id = org(slug).id
-    client.post(
+    created = client.post(
         "/experiences/new",
         data={"organisation_id": supplier_id, "title": "Erfarenhet", "body": "Text"},
     )
+    assert created.status_code == 302
     with app.app_context():
         from portal.experiences.models import Experience, ExperienceStatus
 
         experience = db.session.scalar(select(Experience))
-    client.post(f"/experiences/{experience.id}/publish")
+    response = client.post(f"/experiences/{experience.id}/publish", follow_redirects=True)
+    assert "Organisationen är inte verifierad ännu och kan inte publicera." in response.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert db.session.get(Experience, experience.id).status == ExperienceStatus.DRAFT
+        # Once verified, the very same request publishes: the refusal above was the rule.
+        org(slug).verified = True
+        db.session.commit()
+    assert client.post(f"/experiences/{experience.id}/publish").status_code == 302
+    with app.app_context():
+        assert db.session.get(Experience, experience.id).status == ExperienceStatus.PUBLISHED
 
 
 def test_comment_author_can_remove_own_comment(app, client, login_as, make_user, make_experience):

@@ -175,9 +175,13 @@ def test_verify_organisation(app, client, login_as, scene, actor):
 def test_supplier_admin_cannot_verify_own_organisation(app, client, login_as, make_user):
     user = make_user()
     login_as(user)
-    client.post("/organizations/new", data={"name": "Egen AB", "kind": "supplier"})
+    created = client.post("/organizations/new", data={"name": "Egen AB", "kind": "supplier"})
+    assert created.status_code == 302
     response = client.post("/organizations/egen-ab/verify")
     assert response.status_code == 403
+    with app.app_context():
+        egen = db.session.scalar(select(Organisation).where(Organisation.slug == "egen-ab"))
+        assert egen is not None and not egen.verified
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -221,14 +225,29 @@ def test_last_admin_cannot_be_demoted_or_removed(app, client, make_user, login_a
     login_as(admin)
     with app.app_context():
         membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == admin))
-    client.post(
+    refusal = "En organisation måste ha minst en administratör."
+    demote = client.post(
         f"/organizations/skr/members/{membership_id}/role",
         data={f"m{membership_id}-role": "member"},
+        follow_redirects=True,
     )
-    client.post(f"/organizations/skr/members/{membership_id}/remove")
+    assert refusal in demote.get_data(as_text=True)
+    remove = client.post(
+        f"/organizations/skr/members/{membership_id}/remove", follow_redirects=True
+    )
+    assert refusal in remove.get_data(as_text=True)
     with app.app_context():
         membership = db.session.get(Membership, membership_id)
         assert membership is not None and membership.role == Role.ADMIN
+    # With a second admin the very same request demotes: it was the last-admin rule that refused.
+    make_user(member_of="skr", role="admin")
+    demote = client.post(
+        f"/organizations/skr/members/{membership_id}/role",
+        data={f"m{membership_id}-role": "member"},
+    )
+    assert demote.status_code == 302
+    with app.app_context():
+        assert db.session.get(Membership, membership_id).role == Role.MEMBER
 
 
 def test_member_can_leave(app, client, make_user, login_as):
@@ -243,12 +262,17 @@ def test_member_can_leave(app, client, make_user, login_as):
         assert db.session.get(Membership, membership_id) is None
 
 
-def test_registering_a_municipality_is_refused(client, make_user, login_as):
+def test_registering_a_municipality_is_refused(app, client, make_user, login_as):
     login_as(make_user())
     response = client.post(
         "/organizations/new", data={"name": "Falsk kommun", "kind": "municipality"}
     )
     assert response.status_code == 422
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Organisation).where(Organisation.name == "Falsk kommun"))
+            is None
+        )
 
 
 def test_guessing_a_membership_of_another_organisation_is_404(app, client, make_user, login_as):
@@ -259,3 +283,5 @@ def test_guessing_a_membership_of_another_organisation_is_404(app, client, make_
         membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == other))
     response = client.post(f"/organizations/gotland/members/{membership_id}/remove")
     assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Membership, membership_id) is not None

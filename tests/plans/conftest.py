@@ -100,3 +100,27 @@ def plan_form(org: int | None = None, **overrides) -> dict:
         data["organisation_id"] = str(org)
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def plans_snapshot(app) -> dict[str, list[tuple]]:
+    """Every row of every plan table, to prove a refused write changed nothing at all."""
+    from portal.plans import models
+
+    tables = [
+        models.Plan,
+        models.PlanStrategy,
+        models.PlanDecision,
+        models.PlanPartner,
+        models.PlanMaturity,
+        models.PlanStandard,
+        models.PlanStep,
+        models.PlanRevision,
+    ]
+    with app.app_context():
+        snapshot = {}
+        for model in tables:
+            table = model.__table__
+            rows = db.session.execute(select(table).order_by(*table.primary_key.columns))
+            snapshot[table.name] = [tuple(row) for row in rows]
+        db.session.remove()
+        return snapshot

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.plans.models import Plan, PlanRevision, PlanStatus
-from tests.plans.conftest import org_id, plan_form
+from tests.plans.conftest import org_id, plan_form, plans_snapshot
 
 ACTORS = ["anonymous", "other_org_member", "member", "editor", "org_admin", "site_admin"]
 WRITERS = {"editor", "org_admin", "site_admin"}
@@ -50,6 +50,7 @@ def test_create_plan(app, client, login_as, users, actor):
     act_as(client, login_as, users, actor)
     with app.app_context():
         vallentuna = org_id("vallentuna")
+    before = plans_snapshot(app)
     response = client.post("/plans/new", data=plan_form(org=vallentuna, title=f"Plan {actor}"))
     with app.app_context():
         plan = db.session.scalar(select(Plan).where(Plan.title == f"Plan {actor}"))
@@ -59,6 +60,7 @@ def test_create_plan(app, client, login_as, users, actor):
             assert plan.status == PlanStatus.DRAFT
         else:
             assert_refused(response, actor)
+            assert plans_snapshot(app) == before
             assert plan is None
 
 
@@ -66,6 +68,7 @@ def test_create_plan(app, client, login_as, users, actor):
 def test_edit_draft(app, client, login_as, users, make_plan, actor):
     plan_id = make_plan(status="draft")
     act_as(client, login_as, users, actor)
+    before = plans_snapshot(app)
     response = client.post(f"/plans/{plan_id}/edit", data=plan_form(title="Ändrad"))
     with app.app_context():
         title = db.session.get(Plan, plan_id).title
@@ -74,6 +77,7 @@ def test_edit_draft(app, client, login_as, users, make_plan, actor):
         assert title == "Ändrad"
     else:
         assert_refused(response, actor, draft=True)
+        assert plans_snapshot(app) == before
         assert title == "Handlingsplan"
 
 
@@ -81,6 +85,7 @@ def test_edit_draft(app, client, login_as, users, make_plan, actor):
 def test_publish(app, client, login_as, users, make_plan, actor):
     plan_id = make_plan(status="draft")
     act_as(client, login_as, users, actor)
+    before = plans_snapshot(app)
     response = client.post(f"/plans/{plan_id}/publish")
     with app.app_context():
         status = db.session.get(Plan, plan_id).status
@@ -89,6 +94,7 @@ def test_publish(app, client, login_as, users, make_plan, actor):
         assert status == PlanStatus.PUBLISHED and revisions == 1
     else:
         assert_refused(response, actor, draft=True)
+        assert plans_snapshot(app) == before
         assert status == PlanStatus.DRAFT and revisions == 0
 
 
@@ -96,6 +102,7 @@ def test_publish(app, client, login_as, users, make_plan, actor):
 def test_archive(app, client, login_as, users, make_plan, actor):
     plan_id = make_plan()
     act_as(client, login_as, users, actor)
+    before = plans_snapshot(app)
     response = client.post(f"/plans/{plan_id}/archive")
     with app.app_context():
         status = db.session.get(Plan, plan_id).status
@@ -103,6 +110,7 @@ def test_archive(app, client, login_as, users, make_plan, actor):
         assert status == PlanStatus.ARCHIVED
     else:
         assert_refused(response, actor)
+        assert plans_snapshot(app) == before
         assert status == PlanStatus.PUBLISHED
 
 
@@ -110,6 +118,7 @@ def test_archive(app, client, login_as, users, make_plan, actor):
 def test_reopen(app, client, login_as, users, make_plan, actor):
     plan_id = make_plan(status="archived")
     act_as(client, login_as, users, actor)
+    before = plans_snapshot(app)
     response = client.post(f"/plans/{plan_id}/reopen")
     with app.app_context():
         status = db.session.get(Plan, plan_id).status
@@ -117,6 +126,7 @@ def test_reopen(app, client, login_as, users, make_plan, actor):
         assert status == PlanStatus.DRAFT
     else:
         assert_refused(response, actor)
+        assert plans_snapshot(app) == before
         assert status == PlanStatus.ARCHIVED
 
 
@@ -125,6 +135,7 @@ def test_set_current(app, client, login_as, users, make_plan, actor):
     make_plan(title="Först")
     plan_id = make_plan(title="Sedan")
     act_as(client, login_as, users, actor)
+    before = plans_snapshot(app)
     response = client.post(f"/plans/{plan_id}/current")
     with app.app_context():
         current = db.session.get(Plan, plan_id).is_current
@@ -132,6 +143,7 @@ def test_set_current(app, client, login_as, users, make_plan, actor):
         assert current
     else:
         assert_refused(response, actor)
+        assert plans_snapshot(app) == before
         assert not current
 
 

@@ -53,7 +53,11 @@ NASTY = [
 def test_nasty_queries_give_a_page_not_an_error(client, text):
     response = client.get("/search", query_string={"q": text})
     assert response.status_code == 200
-    assert "Sök" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # The search page itself answered (its query box and its result count), not an error page
+    # that merely carries the site header, and the typed text came back escaped.
+    assert 'id="q"' in html and 'class="result-count"' in html
+    assert "<script>alert(1)</script>" not in html
 
 
 @pytest.mark.usefixtures("search_index")
@@ -112,4 +116,17 @@ def test_parse_is_total_and_bounded(text):
     parsed = parse(text)
     assert len(parsed.positive_items) + len(parsed.negated) <= 16
     build(parsed)  # never raises
-    assert len(text[:MAX_QUERY_LENGTH]) <= MAX_QUERY_LENGTH
+    assert _typed_length(parsed) <= MAX_QUERY_LENGTH
+
+
+def _typed_length(parsed) -> int:
+    return sum(len(w) for item in parsed.positive_items + parsed.negated for w in item.words)
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 10_000, "ord" + "x" * 5_000, '"' + "ord " * 3_000 + '"', "-" + "b" * 9_000]
+)
+def test_parse_reads_at_most_max_query_length_characters(text):
+    parsed = parse(text)
+    assert parsed.positive_items or parsed.negated  # the text was read, not dropped
+    assert _typed_length(parsed) <= MAX_QUERY_LENGTH

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -96,14 +97,20 @@ def test_busy_index_never_fails_a_request_and_the_next_run_catches_up(
     holder = threading.Thread(target=hold_lock)
     holder.start()
     try:
-        held.wait(5)
+        assert held.wait(5), "the other writer never took the index lock"
         _register_and_verify(app, client, make_user, login_as, "Upptaget AB", "Ord: upptagetxyz.")
-        # Searching while the writer is busy does not wait and does not fail.
+        # Searching while the writer is busy does not wait and does not fail; it cannot have
+        # applied the new organisation yet, since the index is still locked.
+        started = time.monotonic()
         page = client.get("/search?q=upptagetxyz")
         assert page.status_code == 200
+        assert time.monotonic() - started < 5
+        assert "Upptaget AB" not in page.get_data(as_text=True)
+        assert holder.is_alive()  # the lock was held all along
     finally:
         release.set()
-        holder.join()
+        holder.join(10)
+        assert not holder.is_alive()
         app.config["SEARCH_LOCK_TIMEOUT"] = 5.0
     # The next search on this host applies what is pending before it reads.
     assert "Upptaget AB" in client.get("/search?q=upptagetxyz").get_data(as_text=True)

@@ -50,5 +50,6 @@ def test_searching_from_many_threads_while_the_index_changes(app, ctx):
         stop.set()
         for t in threads:
             t.join(30)
+    assert not any(t.is_alive() for t in threads), "a searcher thread hung"
     assert errors == []
     assert search("trådxyz", per_page=50).page.total == 8
