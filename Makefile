@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick
+.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick mutants
 
 ## Set up everything, migrate, load reference and demo data, serve on http://127.0.0.1:5000
 run: setup
@@ -52,3 +52,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance search_index/* .pytest_cache
+
+## Mutation testing of the permission rules (slow; not in CI): survivors go in tests/MUTANTS.md
+MUTANTS ?= *.x_can_* *.x_require_* portal.api.auth.*
+mutants: setup
+	$(VENV)/bin/mutmut run $(foreach m,$(MUTANTS),"$(m)")
+	$(VENV)/bin/mutmut results
