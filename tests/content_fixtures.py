@@ -256,3 +256,16 @@ def count_page_queries(client, count_queries, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return log.count
+
+
+def assert_bounded_queries(app, client, login_as, make_user, count_queries, url: str) -> None:
+    """A page issues as many SQL queries for much data as for little, and at most 20."""
+    viewer = make_user(member_of="vallentuna", role="admin")
+    login_as(viewer)
+    small = populate(app, 2, viewer)
+    small_count = count_page_queries(client, count_queries, url.format(**small))
+    # Much more of everything, including on the very experience, need and organisation shown.
+    large = populate(app, 9, viewer)
+    large_count = count_page_queries(client, count_queries, url.format(**large))
+    assert large_count == small_count, (url, small_count, large_count)
+    assert large_count <= 20, large_count

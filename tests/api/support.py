@@ -1,7 +1,13 @@
-"""Tokens for every actor of a role matrix."""
+"""Helpers of the API tests: tokens for every actor of a role matrix, refusals, CSV, counts."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
 from tests.api.conftest import bearer
 
 
@@ -17,3 +23,15 @@ def assert_refused(response, actor: str, status: int = 403) -> None:
     expected = 401 if actor == "anonymous" else status
     assert response.status_code == expected, (response.status_code, response.json)
     assert response.json["code"] == expected
+
+
+def read_csv(response) -> list[dict[str, str]]:
+    """The rows of a CSV answer (which must be 200 and text/csv)."""
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def count_rows(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))

@@ -4,19 +4,15 @@ number of SQL queries whatever the page and data size, documented schemas, token
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.experiences.models import Experience, ExperienceComment
 from portal.extensions import db
 from portal.needs.models import AdaptationNeed, NeedBacking, NeedStatus
 from tests.api.conftest import bearer
+from tests.api.support import count_rows
 from tests.api.test_needs_api import NEED
 from tests.content_fixtures import org, user
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_huge_ids_are_404(client):
@@ -114,7 +110,6 @@ def test_lists_issue_a_bounded_number_of_queries(
 
 
 def test_details_issue_a_bounded_number_of_queries(app, client, make_user, count_queries):
-    from sqlalchemy import select
 
     from portal.experiences import services as experience_services
     from portal.experiences.models import Experience
@@ -235,14 +230,18 @@ def test_read_token_cannot_write(
     need_id = make_need("vallentuna")
     experience_id = make_experience("vallentuna")
     admin = make_user(site_admin=True)
-    before = [_count(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)]
+    before = [
+        count_rows(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)
+    ]
     response = getattr(client, method)(
         path.format(need=need_id, experience=experience_id),
         json=body,
         headers=bearer(make_token(admin, write=False)),
     )
     assert response.status_code == 403
-    after = [_count(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)]
+    after = [
+        count_rows(app, m) for m in (Experience, AdaptationNeed, NeedBacking, ExperienceComment)
+    ]
     assert before == after
     with app.app_context():
         assert db.session.get(AdaptationNeed, need_id).status == NeedStatus.OPEN

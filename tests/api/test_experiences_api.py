@@ -3,32 +3,17 @@ tried by every kind of actor with a write token, the state checked in the databa
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
 from tests.api.conftest import bearer
-from tests.api.support import assert_refused, tokens_for
+from tests.api.support import assert_refused, count_rows, read_csv, tokens_for
 from tests.content_fixtures import ACTORS, org, user
-
-
-def _csv(response) -> list[dict[str, str]]:
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-
 
 EDITORS = {"editor", "org_admin", "site_admin"}
 MEMBERS = {"member", "editor", "org_admin", "site_admin"}
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_experience_list_filters_like_the_page(client, make_experience):
@@ -46,7 +31,7 @@ def test_experience_list_filters_like_the_page(client, make_experience):
     assert [e["id"] for e in by_county] == [other]
     by_kind = client.get("/api/v1/experiences?kind=supplier").json
     assert by_kind["items"] == [] and by_kind["total"] == 0
-    rows = _csv(client.get("/api/v1/experiences.csv?tag=gis"))
+    rows = read_csv(client.get("/api/v1/experiences.csv?tag=gis"))
     assert [(r["id"], r["organization"], r["tags"]) for r in rows] == [
         (str(gis), "vallentuna", "gis")
     ]
@@ -80,7 +65,7 @@ def test_a_draft_is_visible_only_to_its_organisation(
         assert client.get(f"/api/v1/experiences/{draft}", headers=headers).status_code == 404
         listed = client.get("/api/v1/experiences?per_page=100", headers=headers).json
         assert [e["id"] for e in listed["items"]] == [published]
-        rows = _csv(client.get("/api/v1/experiences.csv", headers=headers))
+        rows = read_csv(client.get("/api/v1/experiences.csv", headers=headers))
         assert [r["id"] for r in rows] == [str(published)]
         found = client.get("/api/v1/search?q=utkast", headers=headers).json
         assert found["total"] == 0 and found["items"] == []
@@ -113,7 +98,7 @@ def test_create_experience(app, client, people, make_token, actor):
         assert response.json["organization"]["slug"] == "vallentuna"
     else:
         assert_refused(response, actor)
-        assert _count(app, Experience) == 0
+        assert count_rows(app, Experience) == 0
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -205,7 +190,7 @@ def test_comment(app, client, people, make_token, make_experience, actor):
     )
     if actor == "anonymous":
         assert_refused(response, actor)
-        assert _count(app, ExperienceComment) == 0
+        assert count_rows(app, ExperienceComment) == 0
     else:
         assert response.status_code == 201
         assert response.json["body"] == "Tack!"

@@ -3,32 +3,16 @@ write tried by every kind of actor with a write token, the state checked in the 
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
-from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.needs.models import AdaptationNeed, NeedBacking, NeedStatus, SupplierAnswer
 from tests.api.conftest import bearer
-from tests.api.support import assert_refused, tokens_for
+from tests.api.support import assert_refused, count_rows, read_csv, tokens_for
 from tests.content_fixtures import ACTORS, org, user
-
-
-def _csv(response) -> list[dict[str, str]]:
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-
 
 EDITORS = {"editor", "org_admin", "site_admin"}
 MEMBERS = {"member", "editor", "org_admin", "site_admin"}
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_need_list_filters_and_sorts(app, client, make_user, make_need):
@@ -55,7 +39,7 @@ def test_need_list_filters_and_sorts(app, client, make_user, make_need):
     assert [n["id"] for n in client.get("/api/v1/needs?county=09").json["items"]] == [newer]
     assert client.get("/api/v1/needs?status=resolved").json["total"] == 0
     assert client.get("/api/v1/needs?sort=bogus").status_code == 422
-    rows = _csv(client.get("/api/v1/needs.csv?sort=backed"))
+    rows = read_csv(client.get("/api/v1/needs.csv?sort=backed"))
     assert [(r["id"], r["backing_count"], r["standard"]) for r in rows] == [
         (str(older), "1", "bfs-2020-5"),
         (str(newer), "0", ""),
@@ -115,7 +99,7 @@ def test_post_need(app, client, people, make_token, actor):
         assert response.json["desired_by"] == "2027-06-30"
     else:
         assert_refused(response, actor)
-        assert _count(app, AdaptationNeed) == 0
+        assert count_rows(app, AdaptationNeed) == 0
 
 
 def test_supplier_cannot_post_need(app, client, make_user, make_token, make_supplier):
@@ -128,7 +112,7 @@ def test_supplier_cannot_post_need(app, client, make_user, make_token, make_supp
     )
     assert response.status_code == 422
     assert "organization" in response.json["errors"]
-    assert _count(app, AdaptationNeed) == 0
+    assert count_rows(app, AdaptationNeed) == 0
 
 
 def test_unknown_organisation_is_a_field_error(client, make_user, make_token):
@@ -194,13 +178,13 @@ def test_back_and_unback_need(app, client, people, make_token, make_need, actor)
         assert response.json["backing_count"] == 1
         again = client.post(url, json={"organization": "gotland"}, headers=headers)
         assert again.status_code == 422  # backing once
-        assert _count(app, NeedBacking) == 1
+        assert count_rows(app, NeedBacking) == 1
         gone = client.delete(url, query_string={"organization": "gotland"}, headers=headers)
         assert gone.status_code == 204
-        assert _count(app, NeedBacking) == 0
+        assert count_rows(app, NeedBacking) == 0
     else:
         assert_refused(response, actor)
-        assert _count(app, NeedBacking) == 0
+        assert count_rows(app, NeedBacking) == 0
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -218,10 +202,10 @@ def test_unback_need_by_others(app, client, people, make_user, make_token, make_
     response = client.delete(url, query_string={"organization": "gotland"}, headers=headers)
     if actor in EDITORS:
         assert response.status_code == 204
-        assert _count(app, NeedBacking) == 0
+        assert count_rows(app, NeedBacking) == 0
     else:
         assert_refused(response, actor)
-        assert _count(app, NeedBacking) == 1
+        assert count_rows(app, NeedBacking) == 1
 
 
 ANSWER = {"product": "Planprodukt 3", "support_status": "planned", "available_from": "2027-01-01"}
@@ -244,7 +228,7 @@ def test_answer_need(app, client, people, make_token, make_need, make_supplier, 
         assert detail["answers"][0]["organization"]["slug"] == slug
     else:
         assert_refused(response, actor)
-        assert _count(app, SupplierAnswer) == 0
+        assert count_rows(app, SupplierAnswer) == 0
 
 
 def test_municipality_cannot_answer(app, client, make_user, make_token, make_need):
@@ -257,7 +241,7 @@ def test_municipality_cannot_answer(app, client, make_user, make_token, make_nee
     )
     assert response.status_code == 422
     assert "organization" in response.json["errors"]
-    assert _count(app, SupplierAnswer) == 0
+    assert count_rows(app, SupplierAnswer) == 0
 
 
 def _answer(app, client, make_user, make_token, make_need, make_supplier) -> tuple[int, int, str]:
