@@ -292,3 +292,19 @@ def test_token_page_form_needs_the_csrf_token(csrf_app, make_user):
     _log_in_with_csrf(client, make_user(), csrf_app)
     response = client.post("/account/tokens", data={"name": "x", "expires_days": ""})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("headers", "challenge"),
+    [
+        ({}, 'Bearer realm="portal"'),
+        ({"Authorization": "Basic abc"}, 'Bearer realm="portal", error="invalid_request"'),
+        ({"Authorization": "Bearer nope"}, 'Bearer realm="portal", error="invalid_token"'),
+    ],
+)
+def test_401_tells_the_client_how_to_authenticate(client, headers, challenge):
+    """RFC 6750: every 401 names the scheme and realm, and why a sent token failed."""
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == challenge
+    assert response.json["code"] == 401 and response.json["message"]
