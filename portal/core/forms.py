@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField
 
 from portal.errors import ValidationError
+
+T = TypeVar("T")
 
 
 def apply_service_errors(form: FlaskForm, error: ValidationError) -> None:
@@ -20,6 +25,40 @@ def apply_service_errors(form: FlaskForm, error: ValidationError) -> None:
             form.form_errors.extend(messages)
     if not error.errors and error.message:
         form.form_errors.append(error.message)
+
+
+def submit_form(
+    form: FlaskForm, change: Callable[[], T], success: str, then: Callable[[T], str]
+) -> Response | None:
+    """On a valid submission run the service `change`, flash `success` and redirect to
+    `then(result)`; a refusal lands on the form. None means: show the form (again)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    flash(success, "success")
+    return redirect(then(result))
+
+
+def form_page(template: str, form: FlaskForm, **context) -> tuple[str, int]:
+    """Render a page with a form: 422 when its input was refused, else 200."""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def flash_change(change: Callable[[], object], success: str) -> bool:
+    """Run the service `change` behind a button: flash its refusal, or `success`.
+    True when it went through."""
+    try:
+        change()
+    except ValidationError as error:
+        flash(error.message, "error")
+        return False
+    flash(success, "success")
+    return True
 
 
 def id_choices(items: Iterable, empty: str | None = None) -> list[SelectChoice]:

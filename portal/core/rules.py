@@ -3,10 +3,14 @@ required field answers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 
-from portal.accounts.models import User
 from portal.errors import NotAuthorized
+
+if TYPE_CHECKING:  # core never imports a feature package when it loads
+    from portal.accounts.models import User
 
 
 def require_login(actor: User | None) -> User:

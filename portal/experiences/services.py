@@ -115,6 +115,14 @@ def get_experience(actor: User | None, experience_id: int) -> Experience:
     return experience
 
 
+def get_experience_to_edit(actor: User | None, experience_id: int) -> Experience:
+    """Find an experience for its edit page: its author and the organisation's editors."""
+    experience = get_experience(actor, experience_id)
+    if not can_edit_experience(actor, experience):
+        raise forbidden()
+    return experience
+
+
 @dataclass(frozen=True)
 class ExperienceFilter:
     tag: str | None = None

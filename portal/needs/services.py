@@ -48,6 +48,14 @@ def can_manage_need(actor: User | None, need: AdaptationNeed) -> bool:
     return has_role(actor, need.organisation, Role.EDITOR)
 
 
+def get_need_to_manage(actor: User | None, need_id: int) -> AdaptationNeed:
+    """Find a need for its edit page: editors of the owning organisation."""
+    need = get_need(need_id)
+    if not can_manage_need(actor, need):
+        raise forbidden()
+    return need
+
+
 def get_need(need_id: int) -> AdaptationNeed:
     """Find a need with everything its page shows, in a fixed number of queries."""
     need = db.session.scalar(
@@ -456,6 +464,14 @@ def get_answer(need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
     answer = db.session.get(SupplierAnswer, answer_id)
     if answer is None or answer.need_id != need.id:
         raise NotFound(_("No such answer."))
+    return answer
+
+
+def get_answer_to_edit(actor: User | None, need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
+    """Find an answer for its edit page: members of the answering supplier."""
+    answer = get_answer(need, answer_id)
+    if not can_edit_answer(actor, answer):
+        raise forbidden()
     return answer
 
 

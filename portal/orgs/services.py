@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.rules import forbidden, require_login, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import (
@@ -65,10 +66,8 @@ def can_manage_members(user: User | None, org: Organisation) -> bool:
 
 def require_role(user: User | None, org: Organisation, role: Role) -> None:
     """Raise NotAuthorized unless the user holds at least `role` in the organisation."""
-    if user is None:
-        raise NotAuthorized(_("Log in first."))
-    if not has_role(user, org, role):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    if not has_role(require_login(user), org, role):
+        raise forbidden()
 
 
 def member_organisations(user: User | None, min_role: Role = Role.MEMBER) -> list[Organisation]:
@@ -95,6 +94,20 @@ def get_organisation(slug_or_code: str) -> Organisation:
     return org
 
 
+def get_organisation_to_edit(actor: User | None, slug: str) -> Organisation:
+    """Find an organisation for its edit page: its admins and site admins."""
+    org = get_organisation(slug)
+    require_role(actor, org, Role.ADMIN)
+    return org
+
+
+def pending_membership(actor: User | None, org: Organisation) -> Membership | None:
+    """The actor's membership of the organisation that is not (or no longer) active, if any."""
+    if actor is None:
+        return None
+    return next((m for m in actor.memberships if m.organisation_id == org.id), None)
+
+
 def memberships_of(user: User) -> list[Membership]:
     """Return the user's memberships (any status) with their organisations, in one query."""
     return list(
@@ -117,6 +130,17 @@ class OrganisationFilter:
     county_code: str | None = None
     q: str | None = None
     verified: bool | None = None
+
+
+def count_by_kind() -> dict[OrganisationKind, int]:
+    """How many real (not example) organisations of each kind the portal holds."""
+    return dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(Organisation.is_example.is_(False))
+            .group_by(Organisation.kind)
+        ).all()
+    )
 
 
 def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:
@@ -188,12 +212,10 @@ def register_organisation(
     county_code: str | None = None,
 ) -> Organisation:
     """Register a supplier or other organisation; the actor becomes its first admin."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = [_("This field is required.")]
+    require_text(errors, "name", name)
     if kind not in REGISTRABLE_KINDS:
         errors["kind"] = [_("Municipalities and authorities are already on the portal.")]
     if name and db.session.scalar(
@@ -251,8 +273,7 @@ def request_membership(
     actor: User | None, org: Organisation, message: str | None = None
 ) -> Membership:
     """Ask to join an organisation; its admins decide."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == actor.id, Membership.organisation_id == org.id
@@ -340,8 +361,7 @@ def change_role(actor: User | None, membership: Membership, role: Role) -> Membe
 
 def remove_member(actor: User | None, membership: Membership) -> None:
     """Remove a member (admins), or leave (the member themself); one admin always remains."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     if actor.id != membership.user_id:
         require_role(actor, membership.organisation, Role.ADMIN)
     _ensure_admin_remains(membership)

@@ -8,7 +8,8 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.forms import apply_service_errors
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.forms import flash_change, form_page, submit_form
 from portal.errors import ValidationError
 from portal.orgs import services
 from portal.orgs.forms import (
@@ -24,21 +25,13 @@ from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 bp = Blueprint("orgs", __name__, url_prefix="/organizations")
 
 
-def _int_arg(name: str, default: int = 1) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
-
-
 @bp.get("")
 def index():
     """List organisations, filtered by kind and county, searched by name."""
-    kind_value = request.args.get("kind") or None
-    kind = OrganisationKind(kind_value) if kind_value in set(OrganisationKind) else None
+    kind = enum_arg("kind", OrganisationKind)
     counties = services.list_counties()
-    county_code = request.args.get("county") or None
-    if county_code not in {c.code for c in counties}:
-        county_code = None
-    q = (request.args.get("q") or "").strip()[:100]
+    county_code = choice_arg("county", (c.code for c in counties))
+    q = text_arg("q") or ""
     verified = None
     actor = current_actor()
     if actor is not None and actor.is_site_admin and request.args.get("verified") == "no":
@@ -47,7 +40,7 @@ def index():
         services.OrganisationFilter(
             kind=kind, county_code=county_code, q=q or None, verified=verified
         ),
-        page=_int_arg("page"),
+        page=int_arg("page"),
         per_page=20,
     )
     return render_template(
@@ -69,26 +62,24 @@ def register():
     form.county_code.choices = [SelectChoice("", _("No county"))] + [
         SelectChoice(c.code, c.name) for c in services.list_counties()
     ]
-    if form.validate_on_submit():
-        try:
-            org = services.register_organisation(
-                current_actor(),
-                name=form.name.data,
-                kind=OrganisationKind(form.kind.data),
-                website=form.website.data,
-                description=form.description.data,
-                county_code=form.county_code.data or None,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(
-                _("The organisation is registered. A site administrator will verify it."),
-                "success",
-            )
-            return redirect(url_for("orgs.show", slug=org.slug))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("orgs/register.html", form=form), status
+    done = submit_form(
+        form,
+        lambda: services.register_organisation(
+            current_actor(),
+            name=form.name.data,
+            kind=OrganisationKind(form.kind.data),
+            website=form.website.data,
+            description=form.description.data,
+            county_code=form.county_code.data or None,
+        ),
+        _("The organisation is registered. A site administrator will verify it."),
+        _show_url,
+    )
+    return done or form_page("orgs/register.html", form)
+
+
+def _show_url(org) -> str:
+    return url_for("orgs.show", slug=org.slug)
 
 
 @bp.get("/<slug>")
@@ -97,17 +88,11 @@ def show(slug: str):
     org = services.get_organisation(slug)
     actor = current_actor()
     role = services.active_role(actor, org)
-    pending = None
-    if actor is not None and role is None:
-        pending = next(
-            (m for m in actor.memberships if m.organisation_id == org.id),
-            None,
-        )
     return render_template(
         "orgs/show.html",
         org=org,
         role=role,
-        pending=pending,
+        pending=services.pending_membership(actor, org) if role is None else None,
         is_member=services.is_member(actor, org),
         can_manage=services.can_manage_members(actor, org),
         join_form=JoinForm(),
@@ -120,17 +105,17 @@ def show(slug: str):
 @login_required
 def edit(slug: str):
     """Edit an organisation's website and description (its admins)."""
-    org = services.get_organisation(slug)
-    services.require_role(current_actor(), org, Role.ADMIN)
+    org = services.get_organisation_to_edit(current_actor(), slug)
     form = OrganisationEditForm(obj=org)
-    if form.validate_on_submit():
-        services.update_organisation(
+    done = submit_form(
+        form,
+        lambda: services.update_organisation(
             current_actor(), org, website=form.website.data, description=form.description.data
-        )
-        flash(_("Saved."), "success")
-        return redirect(url_for("orgs.show", slug=org.slug))
-    status = 422 if form.errors else 200
-    return render_template("orgs/edit.html", form=form, org=org), status
+        ),
+        _("Saved."),
+        _show_url,
+    )
+    return done or form_page("orgs/edit.html", form, org=org)
 
 
 @bp.post("/<slug>/verify")
@@ -141,7 +126,7 @@ def verify(slug: str):
     if EmptyForm().validate_on_submit():
         services.verify_organisation(current_actor(), org)
         flash(_("The organisation is verified."), "success")
-    return redirect(url_for("orgs.show", slug=org.slug))
+    return redirect(_show_url(org))
 
 
 @bp.post("/<slug>/join")
@@ -151,15 +136,13 @@ def join(slug: str):
     org = services.get_organisation(slug)
     form = JoinForm()
     if form.validate_on_submit():
-        try:
-            services.request_membership(current_actor(), org, form.message.data)
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Your request has been sent to the organisation's admins."), "success")
+        flash_change(
+            lambda: services.request_membership(current_actor(), org, form.message.data),
+            _("Your request has been sent to the organisation's admins."),
+        )
     else:
         flash(_("The request could not be sent."), "error")
-    return redirect(url_for("orgs.show", slug=org.slug))
+    return redirect(_show_url(org))
 
 
 @bp.get("/<slug>/members")
@@ -191,14 +174,12 @@ def decide(slug: str, membership_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         approve = request.form.get("decision") == "approve"
-        try:
-            services.decide_membership(
+        flash_change(
+            lambda: services.decide_membership(
                 current_actor(), membership, approve=approve, role=Role(form.role.data)
-            )
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Request approved.") if approve else _("Request refused."), "success")
+            ),
+            _("Request approved.") if approve else _("Request refused."),
+        )
     return redirect(url_for("orgs.members", slug=org.slug))
 
 
@@ -210,12 +191,10 @@ def change_role(slug: str, membership_id: int):
     membership = services.get_membership(org, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
     if form.validate_on_submit():
-        try:
-            services.change_role(current_actor(), membership, Role(form.role.data))
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The role has been changed."), "success")
+        flash_change(
+            lambda: services.change_role(current_actor(), membership, Role(form.role.data)),
+            _("The role has been changed."),
+        )
     return redirect(url_for("orgs.members", slug=org.slug))
 
 
@@ -237,5 +216,5 @@ def remove(slug: str, membership_id: int):
             "success",
         )
         if leaving:
-            return redirect(url_for("orgs.show", slug=org.slug))
+            return redirect(_show_url(org))
     return redirect(url_for("orgs.members", slug=org.slug))

@@ -14,10 +14,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import can_edit_content, is_member, member_organisations
+from portal.orgs.services import can_edit_content, is_member, member_organisations, require_role
 from portal.plans.budget import Budget, plan_budget
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
@@ -138,18 +138,11 @@ def can_edit_plan(user: User | None, plan: Plan) -> bool:
     return can_edit_content(user, plan.organisation)
 
 
-def _require_editor(actor: User | None, org: Organisation) -> None:
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    if not can_edit_content(actor, org):
-        raise NotAuthorized(_("You do not have permission to do this."))
-
-
 def _require_plan_editor(actor: User | None, plan: Plan) -> None:
     # Someone who may not even see a draft learns nothing about it.
     if not can_view_plan(actor, plan):
         raise NotFound(_("No such plan."))
-    _require_editor(actor, plan.organisation)
+    require_role(actor, plan.organisation, Role.EDITOR)
 
 
 def editable_organisations(actor: User | None) -> list[Organisation]:
@@ -589,7 +582,7 @@ def _apply(plan: Plan, data: PlanInput) -> None:
 
 def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     """Create a draft plan for an organisation (its editors and admins, and site admins)."""
-    _require_editor(actor, org)
+    require_role(actor, org, Role.EDITOR)
     errors = _validate(data, org)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)

@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.core.rules import forbidden, require_login, require_text
+from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import can_edit_content, member_organisations
@@ -90,6 +91,20 @@ def can_create_standard(actor: User | None) -> bool:
     return bool(actor is not None and (actor.is_site_admin or owner_choices(actor)))
 
 
+def require_standard_creator(actor: User | None) -> None:
+    """Refuse the page for a new entry to those who may not add one."""
+    if not can_create_standard(actor):
+        raise forbidden()
+
+
+def get_standard_to_maintain(actor: User | None, slug: str) -> Standard:
+    """Find an entry for its edit page: site admins and the owning authority's editors."""
+    standard = get_standard(slug)
+    if not can_maintain_standard(actor, standard):
+        raise forbidden()
+    return standard
+
+
 def can_maintain_standard(actor: User | None, standard: Standard) -> bool:
     """Site admins, and editors of the owning authority, maintain an entry."""
     if actor is None:
@@ -108,8 +123,7 @@ def _validate(
     url: str | None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not name.strip():
-        errors["name"] = [_("This field is required.")]
+    require_text(errors, "name", name)
     allowed = {o.id for o in owner_choices(actor)}
     if owner_id is not None and owner_id not in allowed:
         errors["owner_id"] = [_("You cannot name this organisation as owner.")]
@@ -135,10 +149,9 @@ def create_standard(
     description: str | None = None,
 ) -> Standard:
     """Add an entry (site admins, or editors of the authority that owns it)."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     if not can_create_standard(actor):
-        raise NotAuthorized(_("You do not have permission to do this."))
+        raise forbidden()
     errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
     base = slugify(name, max_length=100, word_boundary=True) or "standard"
     slug, n = base, 2
@@ -178,16 +191,14 @@ def update_standard(
     description: str | None = None,
 ) -> Standard:
     """Change an entry (site admins, or editors of the owning authority)."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     if not can_maintain_standard(actor, standard):
-        raise NotAuthorized(_("You do not have permission to do this."))
+        raise forbidden()
     # An owner's editor keeps the entry with their authority; only site admins move it.
     if not actor.is_site_admin:
         owner_id = standard.owner_id
         errors: dict[str, list[str]] = {}
-        if not name.strip():
-            errors["name"] = [_("This field is required.")]
+        require_text(errors, "name", name)
         if url and not url.startswith(("http://", "https://")):
             errors["url"] = [_("Give a web address starting with http:// or https://.")]
     else:
