@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
+from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import (
     Experience,
@@ -118,8 +118,7 @@ def get_experience(actor: User | None, experience_id: int) -> Experience:
 def get_experience_to_edit(actor: User | None, experience_id: int) -> Experience:
     """Find an experience for its edit page: its author and the organisation's editors."""
     experience = get_experience(actor, experience_id)
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    require_permission(actor, can_edit_experience, experience)
     return experience
 
 
@@ -234,17 +233,14 @@ def create_experience(
     plan_step_id: int | None = None,
 ) -> Experience:
     """Write a draft experience on behalf of an organisation the actor belongs to."""
-    actor = require_login(actor)
-    if not is_member(actor, organisation):
-        raise forbidden()
+    actor = require_permission(actor, is_member, organisation)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = _load_plan_step(plan_step_id, organisation, errors)
     names = tags or []
     if len(names) > MAX_TAGS:
         errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     experience = Experience(
         plan_step=step,
         organisation=organisation,
@@ -277,8 +273,7 @@ def update_experience(
     actor = require_login(actor)
     if not can_see_experience(actor, experience):
         raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    require_permission(actor, can_edit_experience, experience)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = experience.plan_step
@@ -287,8 +282,7 @@ def update_experience(
     names = tags or []
     if len(names) > MAX_TAGS:
         errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     experience.plan_step = step
     experience.title = title.strip()
     experience.body = body.strip()
@@ -303,8 +297,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
     actor = require_login(actor)
     if not can_see_experience(actor, experience):
         raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    require_permission(actor, can_edit_experience, experience)
     if not experience.organisation.verified:
         raise ValidationError(_("The organisation is not verified yet and cannot publish."))
     if not experience.is_published:
@@ -316,9 +309,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
 
 def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
     """Turn a published experience back into a draft."""
-    actor = require_login(actor)
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    actor = require_permission(actor, can_edit_experience, experience)
     experience.status = ExperienceStatus.DRAFT
     db.session.flush()
     return experience
@@ -348,8 +339,7 @@ def add_comment(actor: User | None, experience: Experience, body: str) -> Experi
     require_text(errors, "body", body)
     if len(body or "") > 5000:
         errors["body"] = [_("At most 5000 characters.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     comment = ExperienceComment(experience=experience, author_id=actor.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -366,9 +356,7 @@ def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
 def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:
     """Hide a comment's text (its author, the experience's author, organisation admins, site
     admins)."""
-    actor = require_login(actor)
-    if not can_remove_comment(actor, comment):
-        raise forbidden()
+    actor = require_permission(actor, can_remove_comment, comment)
     comment.removed = True
     comment.removed_by_id = actor.id
     db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
+from portal.core.rules import raise_field_errors, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.needs.models import (
@@ -25,7 +25,7 @@ from portal.needs.models import (
     SupportStatus,
 )
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import has_role, is_member, member_organisations
+from portal.orgs.services import has_role, is_member, member_organisations, require_role
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
@@ -51,8 +51,7 @@ def can_manage_need(actor: User | None, need: AdaptationNeed) -> bool:
 def get_need_to_manage(actor: User | None, need_id: int) -> AdaptationNeed:
     """Find a need for its edit page: editors of the owning organisation."""
     need = get_need(need_id)
-    if not can_manage_need(actor, need):
-        raise forbidden()
+    require_permission(actor, can_manage_need, need)
     return need
 
 
@@ -261,16 +260,13 @@ def post_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Post a need on behalf of a verified municipality or authority (its editors)."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     errors, standard = _validate_need(title, description, standard_id)
     if organisation.kind not in NEED_OWNER_KINDS:
         errors["organisation_id"] = [_("Only municipalities and authorities post needs.")]
     elif not organisation.verified:
         errors["organisation_id"] = [_("The organisation is not verified yet.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     need = AdaptationNeed(
         organisation=organisation,
         author_id=actor.id,
@@ -297,12 +293,9 @@ def update_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Change a need (editors of the owning organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, need)
     errors, standard = _validate_need(title, description, standard_id)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     need.title = title.strip()
     need.description = description.strip()
     need.standard = standard
@@ -325,9 +318,7 @@ def change_need_status(
     actor: User | None, need: AdaptationNeed, status: NeedStatus
 ) -> AdaptationNeed:
     """Resolve, close or reopen a need (editors of the owning organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, need)
     if status not in _TRANSITIONS[need.status]:
         raise ValidationError(_("This change of status is not possible."))
     if status == NeedStatus.OPEN and need.answers:
@@ -349,9 +340,7 @@ def backing_organisations(actor: User | None, need: AdaptationNeed) -> list[Orga
 
 def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> NeedBacking:
     """Say "we need this too" on behalf of an organisation (its editors), once."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     if organisation.id == need.organisation_id:
         raise ValidationError(_("An organisation cannot back its own need."))
     if not organisation.verified:
@@ -373,9 +362,7 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
 
 def unback_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> None:
     """Withdraw an organisation's backing (its editors)."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     backing = db.session.scalar(
         select(NeedBacking).where(
             NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
@@ -423,9 +410,7 @@ def answer_need(
     body: str = "",
 ) -> SupplierAnswer:
     """Answer a need on behalf of a verified supplier (its members); one answer per supplier."""
-    actor = require_login(actor)
-    if not is_member(actor, organisation):
-        raise forbidden()
+    actor = require_permission(actor, is_member, organisation)
     errors = _validate_answer(product, body)
     if organisation.kind != OrganisationKind.SUPPLIER:
         errors["organisation_id"] = [_("Only system suppliers answer needs.")]
@@ -433,8 +418,7 @@ def answer_need(
         errors["organisation_id"] = [_("The organisation is not verified yet.")]
     if not need.status.is_active:
         raise ValidationError(_("This need is no longer open."))
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     exists = db.session.scalar(
         select(SupplierAnswer.id).where(
             SupplierAnswer.need_id == need.id, SupplierAnswer.organisation_id == organisation.id
@@ -470,8 +454,7 @@ def get_answer(need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
 def get_answer_to_edit(actor: User | None, need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
     """Find an answer for its edit page: members of the answering supplier."""
     answer = get_answer(need, answer_id)
-    if not can_edit_answer(actor, answer):
-        raise forbidden()
+    require_permission(actor, can_edit_answer, answer)
     return answer
 
 
@@ -485,12 +468,9 @@ def update_answer(
     body: str = "",
 ) -> SupplierAnswer:
     """Change an answer; the previous text is kept as an earlier version."""
-    actor = require_login(actor)
-    if not can_edit_answer(actor, answer):
-        raise forbidden()
+    actor = require_permission(actor, can_edit_answer, answer)
     errors = _validate_answer(product, body)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     new = (product.strip(), support_status, available_from, (body or "").strip())
     old = (answer.product, answer.support_status, answer.available_from, answer.body)
     if new == old:
@@ -519,9 +499,7 @@ def set_answer_accepted(
     actor: User | None, answer: SupplierAnswer, accepted: bool
 ) -> SupplierAnswer:
     """Mark an answer as accepted, or not (editors of the need's organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, answer.need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, answer.need)
     answer.accepted = accepted
     db.session.flush()
     return answer

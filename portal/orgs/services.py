@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
+from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import (
@@ -64,10 +64,9 @@ def can_manage_members(user: User | None, org: Organisation) -> bool:
     return has_role(user, org, Role.ADMIN)
 
 
-def require_role(user: User | None, org: Organisation, role: Role) -> None:
-    """Raise NotAuthorized unless the user holds at least `role` in the organisation."""
-    if not has_role(require_login(user), org, role):
-        raise forbidden()
+def require_role(user: User | None, org: Organisation, role: Role) -> User:
+    """The user, if they hold at least `role` in the organisation; else NotAuthorized."""
+    return require_permission(user, has_role, org, role)
 
 
 def member_organisations(user: User | None, min_role: Role = Role.MEMBER) -> list[Organisation]:
@@ -224,8 +223,7 @@ def register_organisation(
         errors["name"] = [_("An organisation with this name already exists.")]
     if county_code and db.session.get(County, county_code) is None:
         errors["county_code"] = [_("Unknown county.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     org = Organisation(
         name=name,
         kind=kind,

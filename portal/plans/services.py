@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.rules import raise_field_errors
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
@@ -584,8 +585,7 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     """Create a draft plan for an organisation (its editors and admins, and site admins)."""
     require_role(actor, org, Role.EDITOR)
     errors = _validate(data, org)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     plan = Plan(organisation=org, status=PlanStatus.DRAFT, created_by=actor, is_current=False)
     db.session.add(plan)
     _apply(plan, data)
@@ -601,8 +601,7 @@ def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> Plan:
             _("Only drafts can be edited. Start a new version (back to draft) first.")
         )
     errors = _validate(data, plan.organisation)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     _apply(plan, data)
     plan.updated_at = utcnow()
     db.session.flush()

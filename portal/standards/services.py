@@ -11,8 +11,8 @@ from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
-from portal.errors import NotFound, ValidationError
+from portal.core.rules import raise_field_errors, require_permission, require_text
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import can_edit_content, member_organisations
@@ -93,15 +93,13 @@ def can_create_standard(actor: User | None) -> bool:
 
 def require_standard_creator(actor: User | None) -> None:
     """Refuse the page for a new entry to those who may not add one."""
-    if not can_create_standard(actor):
-        raise forbidden()
+    require_permission(actor, can_create_standard)
 
 
 def get_standard_to_maintain(actor: User | None, slug: str) -> Standard:
     """Find an entry for its edit page: site admins and the owning authority's editors."""
     standard = get_standard(slug)
-    if not can_maintain_standard(actor, standard):
-        raise forbidden()
+    require_permission(actor, can_maintain_standard, standard)
     return standard
 
 
@@ -149,9 +147,7 @@ def create_standard(
     description: str | None = None,
 ) -> Standard:
     """Add an entry (site admins, or editors of the authority that owns it)."""
-    actor = require_login(actor)
-    if not can_create_standard(actor):
-        raise forbidden()
+    actor = require_permission(actor, can_create_standard)
     errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
     base = slugify(name, max_length=100, word_boundary=True) or "standard"
     slug, n = base, 2
@@ -159,8 +155,7 @@ def create_standard(
         select(Standard.id).where(Standard.slug == slug)
     ):
         slug, n = f"{base}-{n}", n + 1
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     standard = Standard(
         slug=slug,
         name=name.strip(),
@@ -191,9 +186,7 @@ def update_standard(
     description: str | None = None,
 ) -> Standard:
     """Change an entry (site admins, or editors of the owning authority)."""
-    actor = require_login(actor)
-    if not can_maintain_standard(actor, standard):
-        raise forbidden()
+    actor = require_permission(actor, can_maintain_standard, standard)
     # An owner's editor keeps the entry with their authority; only site admins move it.
     if not actor.is_site_admin:
         owner_id = standard.owner_id
@@ -209,8 +202,7 @@ def update_standard(
             owner_name=owner_name,
             url=url,
         )
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     standard.name = name.strip()
     standard.kind = kind
     standard.owner_id = owner_id

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
-from portal.core.rules import require_login, require_text
-from portal.errors import NotFound, ValidationError
+from portal.core.rules import raise_field_errors, require_login, require_text
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.tokens.models import ApiToken, TokenScope, as_utc
 
@@ -62,8 +62,7 @@ def create_token(
         ]
     if not errors and _active_count(actor) >= MAX_ACTIVE_TOKENS:
         errors["name"] = [_("You have too many tokens. Revoke some first.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=actor,
