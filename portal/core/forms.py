@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import enum
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from flask import flash, redirect, render_template
@@ -59,6 +60,11 @@ def flash_change(change: Callable[[], object], success: str) -> bool:
         return False
     flash(success, "success")
     return True
+
+
+def label_choices(labels: Mapping[enum.Enum, str]) -> Callable[[], list[SelectChoice]]:
+    """The choices of a select of enum values, by their labels, built as the form renders."""
+    return lambda: [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def id_choices(items: Iterable, empty: str | None = None) -> list[SelectChoice]:

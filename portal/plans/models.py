@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from portal.accounts.models import User
 from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk
@@ -292,3 +292,16 @@ def _refuse_revision_update(mapper, connection, target: PlanRevision) -> None:
 @event.listens_for(PlanRevision, "before_delete")
 def _refuse_revision_delete(mapper, connection, target: PlanRevision) -> None:
     raise RuntimeError("A published revision is never deleted.")
+
+
+def plan_detail_options() -> tuple:
+    """The loads that bring a whole plan (its page, its search document) in a fixed number of
+    queries."""
+    return (
+        selectinload(Plan.strategies),
+        selectinload(Plan.decisions),
+        selectinload(Plan.partners),
+        selectinload(Plan.maturity),
+        selectinload(Plan.standards),
+        selectinload(Plan.steps).selectinload(PlanStep.standards),
+    )

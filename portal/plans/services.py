@@ -35,6 +35,7 @@ from portal.plans.models import (
     PlanStep,
     PlanStrategy,
     StepStatus,
+    plan_detail_options,
 )
 from portal.standards.models import Standard
 
@@ -154,22 +155,11 @@ def editable_organisations(actor: User | None) -> list[Organisation]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _detail_options():
-    return (
-        selectinload(Plan.strategies),
-        selectinload(Plan.decisions),
-        selectinload(Plan.partners),
-        selectinload(Plan.maturity),
-        selectinload(Plan.standards),
-        selectinload(Plan.steps).selectinload(PlanStep.standards),
-    )
-
-
 def get_plan(actor: User | None, plan_id: int, *, full: bool = True) -> Plan:
     """Return a plan the actor may see, with its parts loaded; drafts are 404 to outsiders."""
     stmt = select(Plan).where(Plan.id == plan_id)
     if full:
-        stmt = stmt.options(*_detail_options())
+        stmt = stmt.options(*plan_detail_options())
     plan = db.session.scalar(stmt)
     if plan is None or not can_view_plan(actor, plan):
         raise NotFound(_("No such plan."))
