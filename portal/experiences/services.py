@@ -30,7 +30,6 @@ from portal.plans.models import PlanStatus, PlanStep
 from portal.standards.models import Standard
 from portal.standards.services import standards_by_ids
 
-NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
 MAX_TAGS = 10
 
 # --- tags ------------------------------------------------------------------------------------
@@ -222,6 +221,21 @@ def _load_plan_step(
     return step
 
 
+def _tag_names(tags: list[str] | None, errors: dict[str, list[str]]) -> list[str]:
+    names = tags or []
+    if len(names) > MAX_TAGS:
+        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    return names
+
+
+def _require_editor(actor: User | None, experience: Experience) -> User:
+    """The actor, if they may edit the experience; a draft they may not see is not there."""
+    actor = require_login(actor)
+    if not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    return require_permission(actor, can_edit_experience, experience)
+
+
 def create_experience(
     actor: User | None,
     organisation: Organisation,
@@ -237,9 +251,7 @@ def create_experience(
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = _load_plan_step(plan_step_id, organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    names = _tag_names(tags, errors)
     raise_field_errors(errors)
     experience = Experience(
         plan_step=step,
@@ -270,18 +282,13 @@ def update_experience(
 
     `plan_step_id` left out keeps the current link; None removes it.
     """
-    actor = require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    require_permission(actor, can_edit_experience, experience)
+    actor = _require_editor(actor, experience)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = experience.plan_step
     if plan_step_id is not ...:
         step = _load_plan_step(plan_step_id, experience.organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    names = _tag_names(tags, errors)
     raise_field_errors(errors)
     experience.plan_step = step
     experience.title = title.strip()
@@ -294,10 +301,7 @@ def update_experience(
 
 def publish_experience(actor: User | None, experience: Experience) -> Experience:
     """Publish a draft; the organisation must be verified."""
-    actor = require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    require_permission(actor, can_edit_experience, experience)
+    actor = _require_editor(actor, experience)
     if not experience.organisation.verified:
         raise ValidationError(_("The organisation is not verified yet and cannot publish."))
     if not experience.is_published:

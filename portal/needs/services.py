@@ -29,7 +29,6 @@ from portal.orgs.services import has_role, is_member, member_organisations, requ
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
-MAX_TAGS = 10
 
 # --- adaptation needs ------------------------------------------------------------------------
 

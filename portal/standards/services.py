@@ -119,16 +119,19 @@ def _validate(
     owner_id: int | None,
     owner_name: str | None,
     url: str | None,
+    owner_kept: bool = False,
 ) -> dict[str, list[str]]:
+    """Field errors; with `owner_kept` the owner is not being chosen and is not checked."""
     errors: dict[str, list[str]] = {}
     require_text(errors, "name", name)
-    allowed = {o.id for o in owner_choices(actor)}
-    if owner_id is not None and owner_id not in allowed:
-        errors["owner_id"] = [_("You cannot name this organisation as owner.")]
-    if owner_id is None and not actor.is_site_admin:
-        errors["owner_id"] = [_("Choose the owning authority.")]
-    if owner_id is None and not (owner_name or "").strip():
-        errors["owner_name"] = [_("Name the owner when it is not on the portal.")]
+    if not owner_kept:
+        allowed = {o.id for o in owner_choices(actor)}
+        if owner_id is not None and owner_id not in allowed:
+            errors["owner_id"] = [_("You cannot name this organisation as owner.")]
+        if owner_id is None and not actor.is_site_admin:
+            errors["owner_id"] = [_("Choose the owning authority.")]
+        if owner_id is None and not (owner_name or "").strip():
+            errors["owner_name"] = [_("Name the owner when it is not on the portal.")]
     if url and not url.startswith(("http://", "https://")):
         errors["url"] = [_("Give a web address starting with http:// or https://.")]
     return errors
@@ -156,20 +159,32 @@ def create_standard(
     ):
         slug, n = f"{base}-{n}", n + 1
     raise_field_errors(errors)
-    standard = Standard(
-        slug=slug,
-        name=name.strip(),
-        kind=kind,
-        owner_id=owner_id,
-        owner_name=None if owner_id else (owner_name or "").strip() or None,
-        version=(version or "").strip() or None,
-        in_force=in_force,
-        url=(url or "").strip() or None,
-        description=(description or "").strip() or None,
-    )
+    standard = Standard(slug=slug)
+    _apply(standard, name, kind, owner_id, owner_name, version, in_force, url, description)
     db.session.add(standard)
     db.session.flush()
     return standard
+
+
+def _apply(
+    standard: Standard,
+    name: str,
+    kind: StandardKind,
+    owner_id: int | None,
+    owner_name: str | None,
+    version: str | None,
+    in_force: date | None,
+    url: str | None,
+    description: str | None,
+) -> None:
+    standard.name = name.strip()
+    standard.kind = kind
+    standard.owner_id = owner_id
+    standard.owner_name = None if owner_id else (owner_name or "").strip() or None
+    standard.version = (version or "").strip() or None
+    standard.in_force = in_force
+    standard.url = (url or "").strip() or None
+    standard.description = (description or "").strip() or None
 
 
 def update_standard(
@@ -188,28 +203,13 @@ def update_standard(
     """Change an entry (site admins, or editors of the owning authority)."""
     actor = require_permission(actor, can_maintain_standard, standard)
     # An owner's editor keeps the entry with their authority; only site admins move it.
-    if not actor.is_site_admin:
+    owner_kept = not actor.is_site_admin
+    if owner_kept:
         owner_id = standard.owner_id
-        errors: dict[str, list[str]] = {}
-        require_text(errors, "name", name)
-        if url and not url.startswith(("http://", "https://")):
-            errors["url"] = [_("Give a web address starting with http:// or https://.")]
-    else:
-        errors = _validate(
-            actor,
-            name=name,
-            owner_id=owner_id,
-            owner_name=owner_name,
-            url=url,
-        )
+    errors = _validate(
+        actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url, owner_kept=owner_kept
+    )
     raise_field_errors(errors)
-    standard.name = name.strip()
-    standard.kind = kind
-    standard.owner_id = owner_id
-    standard.owner_name = None if owner_id else (owner_name or "").strip() or None
-    standard.version = (version or "").strip() or None
-    standard.in_force = in_force
-    standard.url = (url or "").strip() or None
-    standard.description = (description or "").strip() or None
+    _apply(standard, name, kind, owner_id, owner_name, version, in_force, url, description)
     db.session.flush()
     return standard
