@@ -324,12 +324,17 @@ def can_remove_comment(actor: User | None, comment: ExperienceComment) -> bool:
     admins."""
     if actor is None:
         return False
-    experience = comment.experience
+    return comment.author_id == actor.id or can_moderate_comments(actor, comment.experience)
+
+
+def can_moderate_comments(actor: User | None, experience: Experience) -> bool:
+    """The experience's author (while a member) and its organisation's admins remove any
+    comment on it."""
+    if actor is None:
+        return False
     return (
-        comment.author_id == actor.id
-        or (experience.author_id == actor.id and is_member(actor, experience.organisation))
-        or has_role(actor, experience.organisation, Role.ADMIN)
-    )
+        experience.author_id == actor.id and is_member(actor, experience.organisation)
+    ) or has_role(actor, experience.organisation, Role.ADMIN)
 
 
 def add_comment(actor: User | None, experience: Experience, body: str) -> ExperienceComment:

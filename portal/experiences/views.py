@@ -113,13 +113,7 @@ def _render_experience(experience, comment_form=None, status: int = 200):
         "experiences/show.html",
         experience=experience,
         can_edit=services.can_edit_experience(actor, experience),
-        # The experience's author and the organisation's admins remove any comment on it.
-        moderates=services.has_role(actor, experience.organisation, services.Role.ADMIN)
-        or bool(
-            actor
-            and experience.author_id == actor.id
-            and services.is_member(actor, experience.organisation)
-        ),
+        moderates=services.can_moderate_comments(actor, experience),
         comment_form=comment_form or CommentForm(),
         # Only link a plan the viewer may see (the service keeps links to public plans only).
         plan_step=experience.plan_step

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.queries import contains_text
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
@@ -163,11 +164,9 @@ def _organisations_matching(filters: OrganisationFilter) -> Select:
     if filters.q:
         term = filters.q.strip()[:100]
         if term:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped.lower()}%"
             stmt = stmt.where(
                 or_(
-                    func.lower(Organisation.name).like(pattern, escape="\\"),
+                    contains_text(Organisation.name, term),
                     Organisation.slug.like(f"%{slugify(term)}%") if slugify(term) else False,
                     Organisation.municipality_code == term,
                 )

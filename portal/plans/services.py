@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.queries import contains_text
 from portal.core.rules import raise_field_errors
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
@@ -193,11 +194,6 @@ def _step_totals_subquery():
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def public_plans_query(
     filters: PlanFilter, sort: str = "updated", draft_organisation_ids: Sequence[int] = ()
 ) -> Select:
@@ -241,7 +237,7 @@ def public_plans_query(
         )
     term = (filters.q or "").strip()[:100]
     if term:
-        stmt = stmt.where(func.lower(Plan.title).like(_like(term), escape="\\"))
+        stmt = stmt.where(contains_text(Plan.title, term))
     if sort == "title":
         stmt = stmt.order_by(func.lower(Plan.title), Plan.id)
     elif sort == "budget":

@@ -7,10 +7,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
+from portal.core.queries import contains_text
 from portal.core.rules import raise_field_errors, require_permission, require_text
 from portal.errors import NotFound
 from portal.extensions import db
@@ -57,13 +58,9 @@ def list_standards(filters: StandardFilter, page: int = 1, per_page: int = 50) -
     if filters.kind:
         stmt = stmt.where(Standard.kind == filters.kind)
     if filters.q:
-        term = filters.q.strip()[:100].lower()
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        term = filters.q.strip()[:100]
         stmt = stmt.where(
-            or_(
-                func.lower(Standard.name).like(f"%{escaped}%", escape="\\"),
-                func.lower(Standard.description).like(f"%{escaped}%", escape="\\"),
-            )
+            or_(contains_text(Standard.name, term), contains_text(Standard.description, term))
         )
     return paginate(stmt.order_by(Standard.name, Standard.id), page, per_page)
 
