@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import (
@@ -356,10 +357,13 @@ def add_comment(actor: User | None, experience: Experience, body: str) -> Experi
 
 
 def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
-    comment = db.session.get(ExperienceComment, comment_id)
-    if comment is None or comment.experience_id != experience.id:
-        raise NotFound(_("No such comment."))
-    return comment
+    return get_under(
+        ExperienceComment,
+        comment_id,
+        parent="experience_id",
+        parent_id=experience.id,
+        missing=_("No such comment."),
+    )
 
 
 def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
+from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
@@ -444,10 +445,9 @@ def answer_need(
 
 
 def get_answer(need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
-    answer = db.session.get(SupplierAnswer, answer_id)
-    if answer is None or answer.need_id != need.id:
-        raise NotFound(_("No such answer."))
-    return answer
+    return get_under(
+        SupplierAnswer, answer_id, parent="need_id", parent_id=need.id, missing=_("No such answer.")
+    )
 
 
 def get_answer_to_edit(actor: User | None, need: AdaptationNeed, answer_id: int) -> SupplierAnswer:

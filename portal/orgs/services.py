@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.queries import contains_text
+from portal.core.queries import contains_text, get_under
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
@@ -297,10 +297,13 @@ def request_membership(
 
 
 def get_membership(org: Organisation, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org.id:
-        raise NotFound(_("No such membership."))
-    return membership
+    return get_under(
+        Membership,
+        membership_id,
+        parent="organisation_id",
+        parent_id=org.id,
+        missing=_("No such membership."),
+    )
 
 
 def decide_membership(
