@@ -1,0 +1,18 @@
+"""The organisations as CSV: one column description, for every download of them."""
+
+from __future__ import annotations
+
+from portal.core.csv_export import Columns
+from portal.orgs.models import Organisation
+
+ORGANISATION_COLUMNS: Columns[Organisation] = [
+    ("slug", lambda o: o.slug),
+    ("name", lambda o: o.name),
+    ("kind", lambda o: o.kind),
+    ("municipality_code", lambda o: o.municipality_code),
+    ("county_code", lambda o: o.county_code),
+    ("county", lambda o: o.county.name if o.county else None),
+    ("website", lambda o: o.website),
+    ("verified", lambda o: o.verified),
+    ("is_example", lambda o: o.is_example),
+]
