@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from portal.core.csv_export import Columns
 from portal.needs.models import AdaptationNeed
+from portal.orgs.export import OWNER_COLUMNS
 
 NEED_COLUMNS: Columns[AdaptationNeed] = [
     ("id", lambda n: n.id),
     ("title", lambda n: n.title),
     ("status", lambda n: n.status),
-    ("organization", lambda n: n.organisation.slug),
-    ("organization_name", lambda n: n.organisation.name),
-    ("kind", lambda n: n.organisation.kind),
-    ("county_code", lambda n: n.organisation.county_code),
+    *OWNER_COLUMNS,
     ("standard", lambda n: n.standard.slug if n.standard else None),
     ("product_area", lambda n: n.product_area),
     ("desired_by", lambda n: n.desired_by.isoformat() if n.desired_by else None),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from portal.core.csv_export import Columns
 from portal.orgs.models import Organisation
 
@@ -15,4 +17,12 @@ ORGANISATION_COLUMNS: Columns[Organisation] = [
     ("website", lambda o: o.website),
     ("verified", lambda o: o.verified),
     ("is_example", lambda o: o.is_example),
+]
+
+# How the owning organisation appears in the CSV of what it owns (plans, experiences, needs).
+OWNER_COLUMNS: Columns[Any] = [
+    ("organization", lambda row: row.organisation.slug),
+    ("organization_name", lambda row: row.organisation.name),
+    ("kind", lambda row: row.organisation.kind),
+    ("county_code", lambda row: row.organisation.county_code),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.core.csv_export import Columns
+from portal.orgs.export import OWNER_COLUMNS
 from portal.plans.models import Plan
 
 
@@ -13,10 +14,7 @@ def plan_columns(budget_totals: Mapping[int, int]) -> Columns[Plan]:
     return [
         ("id", lambda p: p.id),
         ("title", lambda p: p.title),
-        ("organization", lambda p: p.organisation.slug),
-        ("organization_name", lambda p: p.organisation.name),
-        ("kind", lambda p: p.organisation.kind),
-        ("county_code", lambda p: p.organisation.county_code),
+        *OWNER_COLUMNS,
         ("period_start_year", lambda p: p.period_start_year),
         ("period_end_year", lambda p: p.period_end_year),
         ("status", lambda p: p.status),
