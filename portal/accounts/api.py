@@ -8,7 +8,7 @@ from marshmallow import fields
 
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.api.auth import authenticated, require_user, write_access
+from portal.api.auth import authenticated, require_user
 from portal.api.common import text_field
 from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 from portal.orgs.services import memberships_of
@@ -61,7 +61,6 @@ def get_me():
 
 
 @blp.route("", methods=["PATCH"])
-@write_access
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, MeSchema)
 def update_me(data: dict):

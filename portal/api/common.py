@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import marshmallow as ma
 from apispec import BasePlugin
@@ -15,6 +15,7 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 from werkzeug.http import http_date
 
+from portal.api.auth import require_user
 from portal.core.pagination import MAX_PER_PAGE, Page
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
@@ -156,6 +157,28 @@ def check_id(value: int, message: str) -> int:
     if value > MAX_ID:
         abort(404, message=message)
     return value
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def load(get: Callable[[int], T], object_id: int, missing: str) -> T:
+    """Load the object a URL names through its feature's service (`get`, which raises NotFound
+    or NotAuthorized itself); an id beyond the database's range is a 404 with `missing`."""
+    return get(check_id(object_id, missing))
+
+
+def api_write(service: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """Call a write service as the authenticated caller and return what it returns.
+
+    Write access (401, 403 for a read-only token) was checked before the handler ran
+    (portal/api/hooks.py). The service raises NotFound, NotAuthorized or ValidationError,
+    which portal/errors.py answers as 404, 403 and 422; here a 422 names the request body's
+    fields (`body_field_names`).
+    """
+    with body_field_names():
+        return service(require_user(), *args, **kwargs)
 
 
 def id_field(**kwargs) -> fields.Integer:

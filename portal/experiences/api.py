@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portal.api.auth import require_user, write_access
 from portal.api.common import (
     CSV_MAX_ROWS,
     LINK_HEADER,
@@ -16,10 +15,10 @@ from portal.api.common import (
     PaginationArgsSchema,
     StandardRefSchema,
     UtcDateTime,
-    body_field_names,
-    check_id,
+    api_write,
     id_field,
     last_modified,
+    load,
     organisation_field,
     organisation_from_body,
     page_schema,
@@ -29,6 +28,7 @@ from portal.api.common import (
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
 from portal.experiences import services as experience_services
+from portal.experiences.export import EXPERIENCE_COLUMNS
 from portal.experiences.models import Experience, ExperienceStatus
 from portal.orgs.models import OrganisationKind
 
@@ -133,12 +133,20 @@ def _filters(args: dict) -> experience_services.ExperienceFilter:
     )
 
 
-def _tags(values: list[str]) -> list[str]:
-    return experience_services.parse_tags(",".join(values))
+def _experience_values(data: dict) -> dict:
+    return {
+        "title": data["title"],
+        "body": data["body"],
+        "tags": experience_services.parse_tags(",".join(data["tags"])),
+        "standard_ids": data["standard_ids"],
+    }
 
 
 def _experience(experience_id: int) -> Experience:
-    check_id(experience_id, _("No such experience."))
+    return load(_visible_experience, experience_id, _("No such experience."))
+
+
+def _visible_experience(experience_id: int) -> Experience:
     return experience_services.get_experience(current_actor(), experience_id)
 
 
@@ -160,21 +168,7 @@ def list_experiences(args: dict):
 def export_experiences(args: dict):
     """Download the published experiences matching the filters as CSV."""
     rows = experience_services.export_experiences(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("id", lambda e: e.id),
-            ("title", lambda e: e.title),
-            ("organization", lambda e: e.organisation.slug),
-            ("organization_name", lambda e: e.organisation.name),
-            ("kind", lambda e: e.organisation.kind),
-            ("county_code", lambda e: e.organisation.county_code),
-            ("tags", lambda e: ", ".join(t.name for t in e.tags)),
-            ("standards", lambda e: ", ".join(s.slug for s in e.standards)),
-            ("published_at", lambda e: e.published_at.date().isoformat()),
-        ],
-        rows,
-        "experiences.csv",
-    )
+    return csv_response(EXPERIENCE_COLUMNS, rows, "experiences.csv")
 
 
 @blp.route("/experiences/<int:experience_id>")
@@ -192,28 +186,20 @@ def get_experience(experience_id: int):
 
 
 @blp.route("/experiences", methods=["POST"])
-@write_access
 @blp.arguments(ExperienceCreateSchema)
 @blp.response(201, ExperienceSchema)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def create_experience(data: dict):
     """Write a draft experience on behalf of an organisation you are a member of."""
-    user = require_user()
-    org = organisation_from_body(data["organization"])
-    with body_field_names():
-        experience = experience_services.create_experience(
-            user,
-            org,
-            title=data["title"],
-            body=data["body"],
-            tags=_tags(data["tags"]),
-            standard_ids=data["standard_ids"],
-        )
-    return experience_services.get_experience(user, experience.id)
+    experience = api_write(
+        experience_services.create_experience,
+        organisation_from_body(data["organization"]),
+        **_experience_values(data),
+    )
+    return _visible_experience(experience.id)
 
 
 @blp.route("/experiences/<int:experience_id>", methods=["PUT"])
-@write_access
 @blp.arguments(ExperienceWriteSchema)
 @blp.response(200, ExperienceSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -221,42 +207,35 @@ def create_experience(data: dict):
 def update_experience(data: dict, experience_id: int):
     """Replace an experience's text, tags and standards (its author and the organisation's
     editors)."""
-    experience = _experience(experience_id)
-    return experience_services.update_experience(
-        require_user(),
-        experience,
-        title=data["title"],
-        body=data["body"],
-        tags=_tags(data["tags"]),
-        standard_ids=data["standard_ids"],
+    return api_write(
+        experience_services.update_experience,
+        _experience(experience_id),
+        **_experience_values(data),
     )
 
 
 @blp.route("/experiences/<int:experience_id>/publish", methods=["POST"])
-@write_access
 @blp.response(200, ExperienceSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def publish_experience(experience_id: int):
     """Publish a draft (the organisation must be verified)."""
-    return experience_services.publish_experience(require_user(), _experience(experience_id))
+    return api_write(experience_services.publish_experience, _experience(experience_id))
 
 
 @blp.route("/experiences/<int:experience_id>/unpublish", methods=["POST"])
-@write_access
 @blp.response(200, ExperienceSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def unpublish_experience(experience_id: int):
     """Turn a published experience back into a draft."""
-    return experience_services.unpublish_experience(require_user(), _experience(experience_id))
+    return api_write(experience_services.unpublish_experience, _experience(experience_id))
 
 
 @blp.route("/experiences/<int:experience_id>/comments", methods=["POST"])
-@write_access
 @blp.arguments(CommentWriteSchema)
 @blp.response(201, CommentSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def add_comment(data: dict, experience_id: int):
     """Comment on a published experience (any authenticated user)."""
-    return experience_services.add_comment(require_user(), _experience(experience_id), data["body"])
+    return api_write(experience_services.add_comment, _experience(experience_id), data["body"])

@@ -3,12 +3,13 @@ the feature's services, which hold every rule)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portal.api.auth import require_user, write_access
 from portal.api.common import (
     CSV_MAX_ROWS,
     LINK_HEADER,
@@ -16,10 +17,10 @@ from portal.api.common import (
     PaginationArgsSchema,
     StandardRefSchema,
     UtcDateTime,
-    body_field_names,
-    check_id,
+    api_write,
     id_field,
     last_modified,
+    load,
     organisation_field,
     organisation_from_body,
     page_schema,
@@ -28,7 +29,14 @@ from portal.api.common import (
 )
 from portal.core.csv_export import csv_response
 from portal.needs import services as need_services
-from portal.needs.models import AdaptationNeed, NeedStatus, ProductArea, SupportStatus
+from portal.needs.export import NEED_COLUMNS
+from portal.needs.models import (
+    AdaptationNeed,
+    NeedStatus,
+    ProductArea,
+    SupplierAnswer,
+    SupportStatus,
+)
 from portal.orgs.models import OrganisationKind
 
 blp = Blueprint(
@@ -177,8 +185,12 @@ def _filters(args: dict) -> need_services.NeedFilter:
 
 
 def _need(need_id: int) -> AdaptationNeed:
-    check_id(need_id, _("No such need."))
-    return need_services.get_need(need_id)
+    return load(need_services.get_need, need_id, _("No such need."))
+
+
+def _answer(need_id: int, answer_id: int) -> SupplierAnswer:
+    need = _need(need_id)
+    return load(partial(need_services.get_answer, need), answer_id, _("No such answer."))
 
 
 def _reloaded(need_id: int) -> AdaptationNeed:
@@ -226,25 +238,7 @@ def list_needs(args: dict):
 def export_needs(args: dict):
     """Download the needs matching the filters as CSV."""
     rows = need_services.export_needs(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("id", lambda n: n.id),
-            ("title", lambda n: n.title),
-            ("status", lambda n: n.status),
-            ("organization", lambda n: n.organisation.slug),
-            ("organization_name", lambda n: n.organisation.name),
-            ("kind", lambda n: n.organisation.kind),
-            ("county_code", lambda n: n.organisation.county_code),
-            ("standard", lambda n: n.standard.slug if n.standard else None),
-            ("product_area", lambda n: n.product_area),
-            ("desired_by", lambda n: n.desired_by.isoformat() if n.desired_by else None),
-            ("backing_count", lambda n: n.backing_count),
-            ("answer_count", lambda n: n.answer_count),
-            ("created_at", lambda n: n.created_at.date().isoformat()),
-        ],
-        rows,
-        "needs.csv",
-    )
+    return csv_response(NEED_COLUMNS, rows, "needs.csv")
 
 
 @blp.route("/needs/<int:need_id>")
@@ -260,44 +254,39 @@ def get_need(need_id: int):
 
 
 @blp.route("/needs", methods=["POST"])
-@write_access
 @blp.arguments(NeedCreateSchema)
 @blp.response(201, NeedSchema)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def create_need(data: dict):
     """Post a need on behalf of a verified municipality or authority (its editors)."""
     org = organisation_from_body(data["organization"])
-    with body_field_names():
-        need = need_services.post_need(require_user(), org, **_need_values(data))
+    need = api_write(need_services.post_need, org, **_need_values(data))
     return _reloaded(need.id)
 
 
 @blp.route("/needs/<int:need_id>", methods=["PUT"])
-@write_access
 @blp.arguments(NeedWriteSchema)
 @blp.response(200, NeedSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def update_need(data: dict, need_id: int):
     """Replace a need's text, standard, product area and date (the owner's editors)."""
-    need = need_services.update_need(require_user(), _need(need_id), **_need_values(data))
+    need = api_write(need_services.update_need, _need(need_id), **_need_values(data))
     return _reloaded(need.id)
 
 
 @blp.route("/needs/<int:need_id>/status", methods=["POST"])
-@write_access
 @blp.arguments(NeedStatusSchema)
 @blp.response(200, NeedSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def change_status(data: dict, need_id: int):
     """Resolve, close or reopen a need (the owner's editors)."""
-    need = need_services.change_need_status(require_user(), _need(need_id), data["status"])
+    need = api_write(need_services.change_need_status, _need(need_id), data["status"])
     return _reloaded(need.id)
 
 
 @blp.route("/needs/<int:need_id>/backing", methods=["POST"])
-@write_access
 @blp.arguments(BackingWriteSchema)
 @blp.response(201, NeedSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -305,12 +294,11 @@ def change_status(data: dict, need_id: int):
 def back_need(data: dict, need_id: int):
     """Back a need ("we need this too") on behalf of an organisation (its editors), once."""
     need = _need(need_id)
-    need_services.back_need(require_user(), need, organisation_from_body(data["organization"]))
+    api_write(need_services.back_need, need, organisation_from_body(data["organization"]))
     return _reloaded(need.id)
 
 
 @blp.route("/needs/<int:need_id>/backing", methods=["DELETE"])
-@write_access
 @blp.arguments(BackingDeleteArgsSchema, location="query")
 @blp.response(204)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -318,11 +306,10 @@ def back_need(data: dict, need_id: int):
 def unback_need(args: dict, need_id: int):
     """Withdraw an organisation's backing (its editors)."""
     need = _need(need_id)
-    need_services.unback_need(require_user(), need, organisation_from_body(args["organization"]))
+    api_write(need_services.unback_need, need, organisation_from_body(args["organization"]))
 
 
 @blp.route("/needs/<int:need_id>/answers", methods=["POST"])
-@write_access
 @blp.arguments(AnswerCreateSchema)
 @blp.response(201, AnswerSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -331,30 +318,27 @@ def answer_need(data: dict, need_id: int):
     """Answer a need on behalf of a verified system supplier (its members), once."""
     need = _need(need_id)
     org = organisation_from_body(data["organization"])
-    with body_field_names():
-        return need_services.answer_need(require_user(), need, org, **_answer_values(data))
+    return api_write(need_services.answer_need, need, org, **_answer_values(data))
 
 
 @blp.route("/needs/<int:need_id>/answers/<int:answer_id>", methods=["PUT"])
-@write_access
 @blp.arguments(AnswerUpdateSchema)
 @blp.response(200, AnswerSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def update_answer(data: dict, need_id: int, answer_id: int):
     """Change an answer (the supplier's members); the earlier text is kept as a version."""
-    need = _need(need_id)
-    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return need_services.update_answer(require_user(), answer, **_answer_values(data))
+    return api_write(
+        need_services.update_answer, _answer(need_id, answer_id), **_answer_values(data)
+    )
 
 
 @blp.route("/needs/<int:need_id>/answers/<int:answer_id>/accept", methods=["POST"])
-@write_access
 @blp.arguments(AcceptSchema)
 @blp.response(200, AnswerSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def accept_answer(data: dict, need_id: int, answer_id: int):
     """Mark an answer as accepted, or not (the owner's editors)."""
-    need = _need(need_id)
-    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return need_services.set_answer_accepted(require_user(), answer, data["accepted"])
+    return api_write(
+        need_services.set_answer_accepted, _answer(need_id, answer_id), data["accepted"]
+    )

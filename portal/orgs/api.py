@@ -20,6 +20,7 @@ from portal.api.common import (
 )
 from portal.core.csv_export import csv_response
 from portal.orgs import services
+from portal.orgs.export import ORGANISATION_COLUMNS
 from portal.orgs.models import OrganisationKind
 
 blp = Blueprint(
@@ -99,21 +100,7 @@ class OrganisationCsvArgsSchema(OrganisationFilterSchema):
 def export_organizations(args: dict):
     """Download the organisations matching the filters as CSV (UTF-8, one header row)."""
     rows = services.export_organisations(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("slug", lambda o: o.slug),
-            ("name", lambda o: o.name),
-            ("kind", lambda o: o.kind),
-            ("municipality_code", lambda o: o.municipality_code),
-            ("county_code", lambda o: o.county_code),
-            ("county", lambda o: o.county.name if o.county else None),
-            ("website", lambda o: o.website),
-            ("verified", lambda o: o.verified),
-            ("is_example", lambda o: o.is_example),
-        ],
-        rows,
-        "organizations.csv",
-    )
+    return csv_response(ORGANISATION_COLUMNS, rows, "organizations.csv")
 
 
 @blp.route("/organizations/<slug_or_code>")

@@ -7,6 +7,7 @@ converters so that they never shadow it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -15,12 +16,15 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from portal.api.auth import write_access
+from portal.accounts.models import User
 from portal.api.common import (
+    CSV_MAX_ROWS,
     LINK_HEADER,
+    MAX_ID,
     PaginationArgsSchema,
     QueryArgsSchema,
     UtcDateTime,
+    api_write,
     last_modified,
     page_schema,
     paginated,
@@ -33,6 +37,7 @@ from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation
 from portal.plans import services
 from portal.plans.budget import Budget, budget_from_snapshot, plan_budget
+from portal.plans.export import plan_columns
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
     TEXT_SECTIONS,
@@ -50,11 +55,8 @@ blp = Blueprint(
     "drafts only for members of the owning organisation.",
 )
 
-CSV_MAX_ROWS = 10_000
 MAX_LIST_ROWS = services.MAX_ROWS
 MARKDOWN_MAX = 50_000
-# Ids beyond the database's integer range cannot exist (and would overflow the driver).
-MAX_ID = 2**31 - 1
 
 
 # --- response schemas ------------------------------------------------------------------------
@@ -625,24 +627,7 @@ def export_plans(args: dict):
     plans, totals = services.export_plans(
         filters, args["sort"], CSV_MAX_ROWS, draft_organisation_ids=drafts
     )
-    return csv_response(
-        [
-            ("id", lambda p: p.id),
-            ("title", lambda p: p.title),
-            ("organization", lambda p: p.organisation.slug),
-            ("organization_name", lambda p: p.organisation.name),
-            ("kind", lambda p: p.organisation.kind),
-            ("county_code", lambda p: p.organisation.county_code),
-            ("period_start_year", lambda p: p.period_start_year),
-            ("period_end_year", lambda p: p.period_end_year),
-            ("status", lambda p: p.status),
-            ("is_current", lambda p: p.is_current),
-            ("budget_total_sek", lambda p: totals.get(p.id, 0)),
-            ("updated_at", lambda p: p.updated_at.isoformat()),
-        ],
-        plans,
-        "plans.csv",
-    )
+    return csv_response(plan_columns(totals), plans, "plans.csv")
 
 
 @blp.route("/plans/<int:plan_id>")
@@ -677,7 +662,6 @@ def get_revision(plan_id: int, number: int):
 
 
 @blp.route("/plans", methods=["POST"])
-@write_access
 @blp.arguments(PlanCreateSchema)
 @blp.response(201, PlanDetailSchema)
 def create_plan(body: dict):
@@ -688,17 +672,15 @@ def create_plan(body: dict):
         raise ValidationError(
             _("Please correct the marked fields."), {"organization": [_("No such organisation.")]}
         ) from None
-    plan = services.create_plan(current_actor(), org, _plan_input(body))
-    return _detail(plan)
+    return _detail(api_write(services.create_plan, org, _plan_input(body)))
 
 
 def _update(plan_id: int, body: dict) -> dict:
     plan = _get_plan(plan_id)
-    return _detail(services.update_plan(current_actor(), plan, _plan_input(body)))
+    return _detail(api_write(services.update_plan, plan, _plan_input(body)))
 
 
 @blp.route("/plans/<int:plan_id>", methods=["PUT"])
-@write_access
 @blp.arguments(PlanReplaceSchema)
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -708,7 +690,6 @@ def replace_plan(body: dict, plan_id: int):
 
 
 @blp.route("/plans/<int:plan_id>", methods=["PATCH"])
-@write_access
 @blp.arguments(PlanPatchSchema)
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -718,14 +699,14 @@ def patch_plan(body: dict, plan_id: int):
     return _update(plan_id, {**_as_body(plan), **body})
 
 
-def _workflow(plan_id: int, action) -> dict:
+def _workflow(plan_id: int, action: Callable[[User, Plan], object]) -> dict:
+    """Move a plan through its life (publish, archive, reopen, make current)."""
     plan = _get_plan(plan_id)
-    action(current_actor(), plan)
+    api_write(action, plan)
     return _detail(plan)
 
 
 @blp.route("/plans/<int:plan_id>/publish", methods=["POST"])
-@write_access
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -735,7 +716,6 @@ def publish_plan(plan_id: int):
 
 
 @blp.route("/plans/<int:plan_id>/archive", methods=["POST"])
-@write_access
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -745,7 +725,6 @@ def archive_plan(plan_id: int):
 
 
 @blp.route("/plans/<int:plan_id>/reopen", methods=["POST"])
-@write_access
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -755,7 +734,6 @@ def reopen_plan(plan_id: int):
 
 
 @blp.route("/plans/<int:plan_id>/current", methods=["POST"])
-@write_access
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
