@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
@@ -50,6 +51,23 @@ def form_page(template: str, form: FlaskForm, **context) -> tuple[str, int]:
     return render_template(template, form=form, **context), status
 
 
+@dataclass(frozen=True)
+class FormPage:
+    """A feature's page that creates or edits one kind of object: its template and the
+    page a save leads to (given the saved object)."""
+
+    template: str
+    then: Callable[[Any], str]
+
+    def save(
+        self, form: FlaskForm, change: Callable[[], object], success: str, **context
+    ) -> Response | tuple[str, int]:
+        """submit_form to `then`, else the page with the form (again)."""
+        return submit_form(form, change, success, self.then) or form_page(
+            self.template, form, **context
+        )
+
+
 def flash_change(change: Callable[[], object], success: str) -> bool:
     """Run the service `change` behind a button: flash its refusal, or `success`.
     True when it went through."""
@@ -60,6 +78,20 @@ def flash_change(change: Callable[[], object], success: str) -> bool:
         return False
     flash(success, "success")
     return True
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state."""
+
+
+def button_change(
+    change: Callable[[], object], success: str, form: FlaskForm | None = None
+) -> bool:
+    """The POST behind a button: when `form` (by default only its CSRF token) is valid,
+    run the service `change` as flash_change does. True when it went through."""
+    if not (form if form is not None else EmptyForm()).validate_on_submit():
+        return False
+    return flash_change(change, success)
 
 
 def label_choices(labels: Mapping[enum.Enum, str]) -> Callable[[], list[SelectChoice]]:

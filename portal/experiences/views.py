@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
-from portal.core.forms import flash_change, form_page, id_choices, submit_form
+from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
+from portal.core.urls import object_url
 from portal.experiences import services
 from portal.experiences.forms import (
     CommentForm,
     ExperienceEditForm,
     ExperienceForm,
 )
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import OrganisationKind
 from portal.orgs.services import get_organisation_by_id, list_counties
 from portal.plans.services import can_view_plan, public_steps_of
@@ -85,8 +85,8 @@ def _experience_values(form) -> dict:
     }
 
 
-def _show_url(experience) -> str:
-    return url_for("experiences.show", experience_id=experience.id)
+_show_url = object_url("experiences.show", experience_id="id")
+_FORM_PAGE = FormPage("experiences/form.html", _show_url)
 
 
 @experiences_bp.route("/new", methods=["GET", "POST"])
@@ -94,7 +94,7 @@ def _show_url(experience) -> str:
 def new():
     """Write an experience (saved as a draft)."""
     form = _experience_form(ExperienceForm)
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.create_experience(
             current_actor(),
@@ -102,9 +102,8 @@ def new():
             **_experience_values(form),
         ),
         _("The draft is saved. Publish it when it is ready."),
-        _show_url,
+        experience=None,
     )
-    return done or form_page("experiences/form.html", form, experience=None)
 
 
 def _render_experience(experience, comment_form=None, status: int = 200):
@@ -146,39 +145,36 @@ def edit(experience_id: int):
             "plan_step_id": str(experience.plan_step_id or ""),
         },
     )
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.update_experience(actor, experience, **_experience_values(form)),
         _("Saved."),
-        _show_url,
+        experience=experience,
     )
-    return done or form_page("experiences/form.html", form, experience=experience)
+
+
+def _button(experience_id: int, action, success: str):
+    """A button on an experience's page: run the service `action` on it, back to the page."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    button_change(lambda: action(actor, experience), success)
+    return redirect(_show_url(experience))
 
 
 @experiences_bp.post("/<int:experience_id>/publish")
 @login_required
 def publish(experience_id: int):
     """Publish a draft."""
-    actor = current_actor()
-    experience = services.get_experience(actor, experience_id)
-    if EmptyForm().validate_on_submit():
-        flash_change(
-            lambda: services.publish_experience(actor, experience),
-            _("The experience is published."),
-        )
-    return redirect(_show_url(experience))
+    return _button(experience_id, services.publish_experience, _("The experience is published."))
 
 
 @experiences_bp.post("/<int:experience_id>/unpublish")
 @login_required
 def unpublish(experience_id: int):
     """Turn a published experience back into a draft."""
-    actor = current_actor()
-    experience = services.get_experience(actor, experience_id)
-    if EmptyForm().validate_on_submit():
-        services.unpublish_experience(actor, experience)
-        flash(_("The experience is a draft again."), "success")
-    return redirect(_show_url(experience))
+    return _button(
+        experience_id, services.unpublish_experience, _("The experience is a draft again.")
+    )
 
 
 @experiences_bp.post("/<int:experience_id>/comments")
@@ -204,7 +200,5 @@ def remove_comment(experience_id: int, comment_id: int):
     actor = current_actor()
     experience = services.get_experience(actor, experience_id)
     comment = services.get_comment(experience, comment_id)
-    if EmptyForm().validate_on_submit():
-        services.remove_comment(actor, comment)
-        flash(_("The comment is removed."), "success")
+    button_change(lambda: services.remove_comment(actor, comment), _("The comment is removed."))
     return redirect(_show_url(experience))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg
-from portal.core.forms import form_page, id_choices, submit_form
+from portal.core.forms import (
+    EmptyForm,
+    FormPage,
+    button_change,
+    flash_change,
+    form_page,
+    id_choices,
+    submit_form,
+)
+from portal.core.urls import object_url
 from portal.errors import ValidationError
 from portal.needs import services
 from portal.needs.forms import (
@@ -22,12 +31,13 @@ from portal.needs.forms import (
     NeedForm,
 )
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import OrganisationKind
 from portal.orgs.services import get_organisation_by_id, list_counties
 from portal.standards.services import all_standards
 
 needs_bp = Blueprint("needs", __name__, url_prefix="/needs")
+_show_url = object_url("needs.show", need_id="id")
+_FORM_PAGE = FormPage("needs/form.html", _show_url)
 
 
 @needs_bp.app_context_processor
@@ -122,19 +132,14 @@ def need_new():
     if request.method == "GET" and request.args.get("standard"):
         standards = {s.slug: s.id for s in all_standards()}
         form.standard_id.data = str(standards.get(request.args["standard"], ""))
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.post_need(
             current_actor(), get_organisation_by_id(form.organisation_id.data), **_need_values(form)
         ),
         _("The need is published."),
-        _show_url,
+        need=None,
     )
-    return done or form_page("needs/form.html", form, need=None)
-
-
-def _show_url(need) -> str:
-    return url_for("needs.show", need_id=need.id)
 
 
 def _render_need(need, *, answer_form=None, status: int = 200):
@@ -180,13 +185,12 @@ def need_edit(need_id: int):
     if request.method == "GET":
         form.standard_id.data = str(need.standard_id or "")
         form.product_area.data = need.product_area.value
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.update_need(actor, need, **_need_values(form)),
         _("Saved."),
-        _show_url,
+        need=need,
     )
-    return done or form_page("needs/form.html", form, need=need)
 
 
 @needs_bp.post("/<int:need_id>/status")
@@ -217,13 +221,11 @@ def back(need_id: int):
     need = services.get_need(need_id)
     form = BackingForm()
     if form.validate_on_submit():
-        try:
-            org = get_organisation_by_id(form.organisation_id.data)
-            services.back_need(current_actor(), need, org)
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("%(org)s backs this need.", org=org.name), "success")
+        org = get_organisation_by_id(form.organisation_id.data)
+        flash_change(
+            lambda: services.back_need(current_actor(), need, org),
+            _("%(org)s backs this need.", org=org.name),
+        )
     return redirect(_show_url(need))
 
 
@@ -232,10 +234,12 @@ def back(need_id: int):
 def unback(need_id: int, organisation_id: int):
     """Withdraw an organisation's backing."""
     need = services.get_need(need_id)
-    if EmptyForm().validate_on_submit():
-        org = get_organisation_by_id(organisation_id)
-        services.unback_need(current_actor(), need, org)
-        flash(_("The backing is withdrawn."), "success")
+    button_change(
+        lambda: services.unback_need(
+            current_actor(), need, get_organisation_by_id(organisation_id)
+        ),
+        _("The backing is withdrawn."),
+    )
     return redirect(_show_url(need))
 
 
@@ -293,11 +297,9 @@ def accept_answer(need_id: int, answer_id: int):
     """Mark an answer as accepted, or take the mark away."""
     need = services.get_need(need_id)
     answer = services.get_answer(need, answer_id)
-    if EmptyForm().validate_on_submit():
-        accepted = request.form.get("accepted") == "1"
-        services.set_answer_accepted(current_actor(), answer, accepted)
-        flash(
-            _("The answer is marked as accepted.") if accepted else _("The mark is removed."),
-            "success",
-        )
+    accepted = request.form.get("accepted") == "1"
+    button_change(
+        lambda: services.set_answer_accepted(current_actor(), answer, accepted),
+        _("The answer is marked as accepted.") if accepted else _("The mark is removed."),
+    )
     return redirect(_show_url(need))

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
-from portal.core.forms import flash_change, form_page, submit_form
+from portal.core.forms import (
+    EmptyForm,
+    FormPage,
+    button_change,
+    flash_change,
+    form_page,
+    submit_form,
+)
+from portal.core.urls import object_url
 from portal.errors import ValidationError
 from portal.orgs import services
 from portal.orgs.forms import (
     DecisionForm,
-    EmptyForm,
     JoinForm,
     OrganisationEditForm,
     OrganisationRegistrationForm,
@@ -78,8 +85,14 @@ def register():
     return done or form_page("orgs/register.html", form)
 
 
-def _show_url(org) -> str:
-    return url_for("orgs.show", slug=org.slug)
+_show_url = object_url("orgs.show", slug="slug")
+_members_url = object_url("orgs.members", slug="slug")
+
+
+def _membership(slug: str, membership_id: int):
+    """An organisation and one of its memberships (requests included)."""
+    org = services.get_organisation(slug)
+    return org, services.get_membership(org, membership_id)
 
 
 @bp.get("/<slug>")
@@ -107,15 +120,14 @@ def edit(slug: str):
     """Edit an organisation's website and description (its admins)."""
     org = services.get_organisation_to_edit(current_actor(), slug)
     form = OrganisationEditForm(obj=org)
-    done = submit_form(
+    return FormPage("orgs/edit.html", _show_url).save(
         form,
         lambda: services.update_organisation(
             current_actor(), org, website=form.website.data, description=form.description.data
         ),
         _("Saved."),
-        _show_url,
+        org=org,
     )
-    return done or form_page("orgs/edit.html", form, org=org)
 
 
 @bp.post("/<slug>/verify")
@@ -123,9 +135,10 @@ def edit(slug: str):
 def verify(slug: str):
     """Verify a registered organisation (site admins)."""
     org = services.get_organisation(slug)
-    if EmptyForm().validate_on_submit():
-        services.verify_organisation(current_actor(), org)
-        flash(_("The organisation is verified."), "success")
+    button_change(
+        lambda: services.verify_organisation(current_actor(), org),
+        _("The organisation is verified."),
+    )
     return redirect(_show_url(org))
 
 
@@ -169,52 +182,49 @@ def members(slug: str):
 @login_required
 def decide(slug: str, membership_id: int):
     """Approve or refuse a request to join."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        approve = request.form.get("decision") == "approve"
-        flash_change(
-            lambda: services.decide_membership(
-                current_actor(), membership, approve=approve, role=Role(form.role.data)
-            ),
-            _("Request approved.") if approve else _("Request refused."),
-        )
-    return redirect(url_for("orgs.members", slug=org.slug))
+    approve = request.form.get("decision") == "approve"
+    button_change(
+        lambda: services.decide_membership(
+            current_actor(), membership, approve=approve, role=Role(form.role.data)
+        ),
+        _("Request approved.") if approve else _("Request refused."),
+        form,
+    )
+    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/role")
 @login_required
 def change_role(slug: str, membership_id: int):
     """Change a member's role."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
-    if form.validate_on_submit():
-        flash_change(
-            lambda: services.change_role(current_actor(), membership, Role(form.role.data)),
-            _("The role has been changed."),
-        )
-    return redirect(url_for("orgs.members", slug=org.slug))
+    button_change(
+        lambda: services.change_role(current_actor(), membership, Role(form.role.data)),
+        _("The role has been changed."),
+        form,
+    )
+    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/remove")
 @login_required
 def remove(slug: str, membership_id: int):
     """Remove a member, or leave the organisation."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     leaving = current_actor() is not None and membership.user_id == current_actor().id
     if EmptyForm().validate_on_submit():
         try:
             services.remove_member(current_actor(), membership)
         except ValidationError as error:
             flash(error.message, "error")
-            return redirect(url_for("orgs.members", slug=org.slug))
+            return redirect(_members_url(org))
         flash(
             _("You have left the organisation.") if leaving else _("The member has been removed."),
             "success",
         )
         if leaving:
             return redirect(_show_url(org))
-    return redirect(url_for("orgs.members", slug=org.slug))
+    return redirect(_members_url(org))

@@ -9,8 +9,8 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.forms import EmptyForm, button_change
 from portal.errors import NotFound, ValidationError
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation, list_counties
 from portal.plans import services
@@ -549,13 +549,7 @@ def _workflow(plan_id: int, action, done_message: str):
     plan = services.get_plan(actor, plan_id, full=False)
     if actor is None:
         return _login_redirect()
-    if EmptyForm().validate_on_submit():
-        try:
-            action(actor, plan)
-        except ValidationError as error:
-            flash(error.message, "error")
-            return redirect(url_for("plans.show", plan_id=plan.id))
-        flash(done_message, "success")
+    button_change(lambda: action(actor, plan), done_message)
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import enum_arg, int_arg, text_arg
-from portal.core.forms import form_page, submit_form
+from portal.core.forms import FormPage
+from portal.core.urls import object_url
 from portal.experiences import services as experience_services
 from portal.needs import services as need_services
 from portal.plans.forms import ADOPTION_LABELS
@@ -19,6 +20,7 @@ from portal.standards.forms import KIND_LABELS, StandardForm
 from portal.standards.models import StandardKind
 
 bp = Blueprint("standards", __name__, url_prefix="/standards")
+_FORM_PAGE = FormPage("standards/form.html", object_url("standards.show", slug="slug"))
 
 
 @bp.app_template_global()
@@ -72,17 +74,12 @@ def new():
     services.require_standard_creator(current_actor())
     form = StandardForm()
     _prepare(form)
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.create_standard(current_actor(), **_values(form)),
         _("Saved."),
-        _show_url,
+        standard=None,
     )
-    return done or form_page("standards/form.html", form, standard=None)
-
-
-def _show_url(standard) -> str:
-    return url_for("standards.show", slug=standard.slug)
 
 
 @bp.get("/<slug>")
@@ -113,10 +110,9 @@ def edit(slug: str):
     _prepare(form)
     if not actor.is_site_admin:
         form.owner_id.choices = [SelectChoice(str(standard.owner_id), standard.owner.name)]
-    done = submit_form(
+    return _FORM_PAGE.save(
         form,
         lambda: services.update_standard(actor, standard, **_values(form)),
         _("Saved."),
-        _show_url,
+        standard=standard,
     )
-    return done or form_page("standards/form.html", form, standard=standard)
