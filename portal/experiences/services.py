@@ -26,7 +26,7 @@ from portal.experiences.models import (
 )
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import has_role, is_member, member_organisations
+from portal.orgs.services import has_role, is_member, member_organisations, where_organisation
 from portal.plans.models import PlanStatus, PlanStep
 from portal.standards.models import Standard
 from portal.standards.services import standards_by_ids
@@ -169,14 +169,13 @@ def _experience_query(filters: ExperienceFilter) -> Select:
                 .where(Standard.slug == filters.standard)
             )
         )
-    if filters.kind or filters.county_code:
-        stmt = stmt.join(Organisation, Organisation.id == Experience.organisation_id)
-        if filters.kind:
-            stmt = stmt.where(Organisation.kind == filters.kind)
-        if filters.county_code:
-            stmt = stmt.where(Organisation.county_code == filters.county_code)
-    if filters.organisation_id:
-        stmt = stmt.where(Experience.organisation_id == filters.organisation_id)
+    stmt = where_organisation(
+        stmt,
+        Experience.organisation_id,
+        kind=filters.kind,
+        county_code=filters.county_code,
+        organisation_id=filters.organisation_id,
+    )
     stmt = stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
     return _experience_list_options(stmt)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -26,7 +27,13 @@ from portal.needs.models import (
     SupportStatus,
 )
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import has_role, is_member, member_organisations, require_role
+from portal.orgs.services import (
+    has_role,
+    is_member,
+    member_organisations,
+    require_role,
+    where_organisation,
+)
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
@@ -105,14 +112,13 @@ def _need_query(filters: NeedFilter) -> Select:
         )
     if filters.product_area:
         stmt = stmt.where(AdaptationNeed.product_area == filters.product_area)
-    if filters.kind or filters.county_code:
-        stmt = stmt.join(Organisation, Organisation.id == AdaptationNeed.organisation_id)
-        if filters.kind:
-            stmt = stmt.where(Organisation.kind == filters.kind)
-        if filters.county_code:
-            stmt = stmt.where(Organisation.county_code == filters.county_code)
-    if filters.organisation_id:
-        stmt = stmt.where(AdaptationNeed.organisation_id == filters.organisation_id)
+    stmt = where_organisation(
+        stmt,
+        AdaptationNeed.organisation_id,
+        kind=filters.kind,
+        county_code=filters.county_code,
+        organisation_id=filters.organisation_id,
+    )
     if filters.sort == "newest":
         stmt = stmt.order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
     elif filters.sort == "desired_by":
@@ -389,7 +395,27 @@ def can_edit_answer(actor: User | None, answer: SupplierAnswer) -> bool:
     return is_member(actor, answer.organisation)
 
 
-def _validate_answer(product: str, body: str) -> dict[str, list[str]]:
+class AnswerValues(TypedDict, total=False):
+    """What a supplier's answer says: the keywords of answer_need and update_answer."""
+
+    product: Required[str]
+    support_status: Required[SupportStatus]
+    available_from: date | None
+    body: str
+
+
+def _answer_fields(values: AnswerValues) -> dict[str, object]:
+    """An answer's fields as they are stored."""
+    return {
+        "product": values["product"].strip(),
+        "support_status": values["support_status"],
+        "available_from": values.get("available_from"),
+        "body": (values.get("body") or "").strip(),
+    }
+
+
+def _validate_answer(values: AnswerValues) -> dict[str, list[str]]:
+    product, body = values["product"], values.get("body", "")
     errors: dict[str, list[str]] = {}
     require_text(errors, "product", product)
     if len(product or "") > 200:
@@ -403,15 +429,11 @@ def answer_need(
     actor: User | None,
     need: AdaptationNeed,
     organisation: Organisation,
-    *,
-    product: str,
-    support_status: SupportStatus,
-    available_from: date | None = None,
-    body: str = "",
+    **values: Unpack[AnswerValues],
 ) -> SupplierAnswer:
     """Answer a need on behalf of a verified supplier (its members); one answer per supplier."""
     actor = require_permission(actor, is_member, organisation)
-    errors = _validate_answer(product, body)
+    errors = _validate_answer(values)
     if organisation.kind != OrganisationKind.SUPPLIER:
         errors["organisation_id"] = [_("Only system suppliers answer needs.")]
     elif not organisation.verified:
@@ -429,13 +451,7 @@ def answer_need(
             _("%(org)s has already answered; edit that answer instead.", org=organisation.name)
         )
     answer = SupplierAnswer(
-        need=need,
-        organisation=organisation,
-        author_id=actor.id,
-        product=product.strip(),
-        support_status=support_status,
-        available_from=available_from,
-        body=(body or "").strip(),
+        need=need, organisation=organisation, author_id=actor.id, **_answer_fields(values)
     )
     db.session.add(answer)
     if need.status == NeedStatus.OPEN:
@@ -458,21 +474,13 @@ def get_answer_to_edit(actor: User | None, need: AdaptationNeed, answer_id: int)
 
 
 def update_answer(
-    actor: User | None,
-    answer: SupplierAnswer,
-    *,
-    product: str,
-    support_status: SupportStatus,
-    available_from: date | None = None,
-    body: str = "",
+    actor: User | None, answer: SupplierAnswer, **values: Unpack[AnswerValues]
 ) -> SupplierAnswer:
     """Change an answer; the previous text is kept as an earlier version."""
     actor = require_permission(actor, can_edit_answer, answer)
-    errors = _validate_answer(product, body)
-    raise_field_errors(errors)
-    new = (product.strip(), support_status, available_from, (body or "").strip())
-    old = (answer.product, answer.support_status, answer.available_from, answer.body)
-    if new == old:
+    raise_field_errors(_validate_answer(values))
+    new = _answer_fields(values)
+    if all(getattr(answer, name) == value for name, value in new.items()):
         return answer
     number = len(answer.versions) + 1
     answer.versions.append(
@@ -486,7 +494,8 @@ def update_answer(
             written_at=answer.updated_at,
         )
     )
-    answer.product, answer.support_status, answer.available_from, answer.body = new
+    for name, value in new.items():
+        setattr(answer, name, value)
     answer.author_id = actor.id
     # A changed answer has to be accepted again.
     answer.accepted = False

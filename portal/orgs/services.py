@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -377,3 +377,24 @@ def get_organisation_by_id(organisation_id: int | None) -> Organisation:
             _("Choose an organisation."), {"organisation_id": [_("Choose an organisation.")]}
         )
     return org
+
+
+def where_organisation(
+    stmt: Select,
+    organisation_id_column: ColumnElement[int],
+    *,
+    kind: OrganisationKind | None = None,
+    county_code: str | None = None,
+    organisation_id: int | None = None,
+) -> Select:
+    """Narrow a query of content to that of organisations of one kind, in one county, or of
+    one organisation (`organisation_id_column` names the content's organisation)."""
+    if kind or county_code:
+        stmt = stmt.join(Organisation, Organisation.id == organisation_id_column)
+        if kind:
+            stmt = stmt.where(Organisation.kind == kind)
+        if county_code:
+            stmt = stmt.where(Organisation.county_code == county_code)
+    if organisation_id:
+        stmt = stmt.where(organisation_id_column == organisation_id)
+    return stmt

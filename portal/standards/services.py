@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
 from slugify import slugify
@@ -109,17 +110,26 @@ def can_maintain_standard(actor: User | None, standard: Standard) -> bool:
     return standard.owner is not None and can_edit_content(actor, standard.owner)
 
 
+class StandardValues(TypedDict, total=False):
+    """What a catalogue entry holds: the keywords of create_standard and update_standard."""
+
+    name: Required[str]
+    kind: Required[StandardKind]
+    owner_id: int | None
+    owner_name: str | None
+    version: str | None
+    in_force: date | None
+    url: str | None
+    description: str | None
+
+
 def _validate(
-    actor: User,
-    *,
-    name: str,
-    owner_id: int | None,
-    owner_name: str | None,
-    url: str | None,
-    owner_kept: bool = False,
+    actor: User, values: StandardValues, *, owner_kept: bool = False
 ) -> dict[str, list[str]]:
     """Field errors; with `owner_kept` the owner is not being chosen and is not checked."""
     errors: dict[str, list[str]] = {}
+    name, url = values["name"], values.get("url")
+    owner_id, owner_name = values.get("owner_id"), values.get("owner_name")
     require_text(errors, "name", name)
     if not owner_kept:
         allowed = {o.id for o in owner_choices(actor)}
@@ -134,22 +144,11 @@ def _validate(
     return errors
 
 
-def create_standard(
-    actor: User | None,
-    *,
-    name: str,
-    kind: StandardKind,
-    owner_id: int | None = None,
-    owner_name: str | None = None,
-    version: str | None = None,
-    in_force: date | None = None,
-    url: str | None = None,
-    description: str | None = None,
-) -> Standard:
+def create_standard(actor: User | None, **values: Unpack[StandardValues]) -> Standard:
     """Add an entry (site admins, or editors of the authority that owns it)."""
     actor = require_permission(actor, can_create_standard)
-    errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
-    base = slugify(name, max_length=100, word_boundary=True) or "standard"
+    errors = _validate(actor, values)
+    base = slugify(values["name"], max_length=100, word_boundary=True) or "standard"
     slug, n = base, 2
     while slug in RESERVED_SLUGS or db.session.scalar(
         select(Standard.id).where(Standard.slug == slug)
@@ -157,56 +156,34 @@ def create_standard(
         slug, n = f"{base}-{n}", n + 1
     raise_field_errors(errors)
     standard = Standard(slug=slug)
-    _apply(standard, name, kind, owner_id, owner_name, version, in_force, url, description)
+    _apply(standard, values)
     db.session.add(standard)
     db.session.flush()
     return standard
 
 
-def _apply(
-    standard: Standard,
-    name: str,
-    kind: StandardKind,
-    owner_id: int | None,
-    owner_name: str | None,
-    version: str | None,
-    in_force: date | None,
-    url: str | None,
-    description: str | None,
-) -> None:
-    standard.name = name.strip()
-    standard.kind = kind
+def _apply(standard: Standard, values: StandardValues) -> None:
+    owner_id = values.get("owner_id")
+    standard.name = values["name"].strip()
+    standard.kind = values["kind"]
     standard.owner_id = owner_id
-    standard.owner_name = None if owner_id else (owner_name or "").strip() or None
-    standard.version = (version or "").strip() or None
-    standard.in_force = in_force
-    standard.url = (url or "").strip() or None
-    standard.description = (description or "").strip() or None
+    standard.owner_name = None if owner_id else (values.get("owner_name") or "").strip() or None
+    standard.version = (values.get("version") or "").strip() or None
+    standard.in_force = values.get("in_force")
+    standard.url = (values.get("url") or "").strip() or None
+    standard.description = (values.get("description") or "").strip() or None
 
 
 def update_standard(
-    actor: User | None,
-    standard: Standard,
-    *,
-    name: str,
-    kind: StandardKind,
-    owner_id: int | None = None,
-    owner_name: str | None = None,
-    version: str | None = None,
-    in_force: date | None = None,
-    url: str | None = None,
-    description: str | None = None,
+    actor: User | None, standard: Standard, **values: Unpack[StandardValues]
 ) -> Standard:
     """Change an entry (site admins, or editors of the owning authority)."""
     actor = require_permission(actor, can_maintain_standard, standard)
     # An owner's editor keeps the entry with their authority; only site admins move it.
     owner_kept = not actor.is_site_admin
     if owner_kept:
-        owner_id = standard.owner_id
-    errors = _validate(
-        actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url, owner_kept=owner_kept
-    )
-    raise_field_errors(errors)
-    _apply(standard, name, kind, owner_id, owner_name, version, in_force, url, description)
+        values["owner_id"] = standard.owner_id
+    raise_field_errors(_validate(actor, values, owner_kept=owner_kept))
+    _apply(standard, values)
     db.session.flush()
     return standard
