@@ -224,3 +224,37 @@ def organisation_field() -> fields.String:
         required=True,
         metadata={"description": "Slug or municipality code of the organisation acting."},
     )
+
+
+# --- query arguments several lists share ---------------------------------------------------------
+
+
+def kind_arg() -> fields.Enum:
+    """?kind=: the kind of organisation (municipality, authority, ...)."""
+    return fields.Enum(OrganisationKind, by_value=True, load_default=None)
+
+
+def county_arg(description: str = "Two-digit county code.") -> fields.String:
+    """?county=: a two-digit county code."""
+    return fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9]{2}$"),
+        metadata={"description": description},
+    )
+
+
+def standard_slug_arg() -> fields.String:
+    """?standard=: a standard's slug."""
+    return text_field(120, load_default=None, metadata={"description": "A standard's slug."})
+
+
+def csv_args(filter_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The query arguments of a list's CSV twin: its filters without page and per_page."""
+    meta = type("Meta", (), {"exclude": ("page", "per_page")})
+    name = filter_schema.__name__.removesuffix("FilterSchema") + "CsvArgsSchema"
+    return type(name, (filter_schema,), {"Meta": meta})
+
+
+def organisation_ref() -> fields.Nested:
+    """The `organization` an item belongs to, as a reference."""
+    return fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")

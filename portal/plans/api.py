@@ -7,7 +7,6 @@ converters so that they never shadow it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -16,7 +15,6 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from portal.accounts.models import User
 from portal.api.common import (
     CSV_MAX_ROWS,
     LINK_HEADER,
@@ -30,6 +28,7 @@ from portal.api.common import (
     paginated,
     text_field,
 )
+from portal.api.resources import transition_route
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
 from portal.errors import NotFound, ValidationError
@@ -699,44 +698,44 @@ def patch_plan(body: dict, plan_id: int):
     return _update(plan_id, {**_as_body(plan), **body})
 
 
-def _workflow(plan_id: int, action: Callable[[User, Plan], object]) -> dict:
-    """Move a plan through its life (publish, archive, reopen, make current)."""
-    plan = _get_plan(plan_id)
-    api_write(action, plan)
+def _workflow(plan: Plan, _changed: object) -> dict:
+    """Answer a move through the plan's life (publish, archive, reopen, make current)."""
     return _detail(plan)
 
 
-@blp.route("/plans/<int:plan_id>/publish", methods=["POST"])
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def publish_plan(plan_id: int):
-    """Publish a draft (verified organisations only) and store a revision of it."""
-    return _workflow(plan_id, services.publish_plan)
-
-
-@blp.route("/plans/<int:plan_id>/archive", methods=["POST"])
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def archive_plan(plan_id: int):
-    """Archive a published plan: it stays public, marked as no longer in force."""
-    return _workflow(plan_id, services.archive_plan)
-
-
-@blp.route("/plans/<int:plan_id>/reopen", methods=["POST"])
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def reopen_plan(plan_id: int):
-    """Take a published or archived plan back to draft to work on a new version."""
-    return _workflow(plan_id, services.reopen_plan)
-
-
-@blp.route("/plans/<int:plan_id>/current", methods=["POST"])
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def set_current_plan(plan_id: int):
-    """Mark a published plan as its organisation's current plan."""
-    return _workflow(plan_id, services.set_current_plan)
+for _action, _name, _service, _doc in (
+    (
+        "publish",
+        "publish_plan",
+        services.publish_plan,
+        "Publish a draft (verified organisations only) and store a revision of it.",
+    ),
+    (
+        "archive",
+        "archive_plan",
+        services.archive_plan,
+        "Archive a published plan: it stays public, marked as no longer in force.",
+    ),
+    (
+        "reopen",
+        "reopen_plan",
+        services.reopen_plan,
+        "Take a published or archived plan back to draft to work on a new version.",
+    ),
+    (
+        "current",
+        "set_current_plan",
+        services.set_current_plan,
+        "Mark a published plan as its organisation's current plan.",
+    ),
+):
+    transition_route(
+        blp,
+        f"/plans/<int:plan_id>/{_action}",
+        PlanDetailSchema,
+        name=_name,
+        doc=_doc,
+        service=_service,
+        load=_get_plan,
+        answer=_workflow,
+    )
