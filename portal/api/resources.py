@@ -28,9 +28,9 @@ from portal.core.pagination import Page
 ERROR_RESPONSES = {404: "NOT_FOUND", 422: "UNPROCESSABLE_ENTITY"}
 
 
-def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    """The blueprint of one API resource, under /api/v1."""
-    return Blueprint(name, import_name, url_prefix="/api/v1", description=description)
+def api_blueprint(name: str, import_name: str, description: str, prefix: str = "") -> Blueprint:
+    """The blueprint of one API resource, under /api/v1 (and `prefix`)."""
+    return Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}", description=description)
 
 
 def _named(view: Callable, name: str, doc: str) -> Callable:

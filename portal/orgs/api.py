@@ -6,7 +6,7 @@ import re
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from portal.api.common import (
@@ -18,16 +18,16 @@ from portal.api.common import (
     paginated,
     text_field,
 )
+from portal.api.resources import api_blueprint
 from portal.core.csv_export import csv_response
 from portal.orgs import services
 from portal.orgs.export import ORGANISATION_COLUMNS
 from portal.orgs.models import OrganisationKind
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_organizations",
     __name__,
-    url_prefix="/api/v1",
-    description="Organisations: municipalities, authorities, system suppliers and others.",
+    "Organisations: municipalities, authorities, system suppliers and others.",
 )
 
 # Slugs are lower-case ASCII with hyphens; municipality codes four digits.

@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from portal.api.common import (
@@ -28,7 +28,7 @@ from portal.api.common import (
     paginated,
     text_field,
 )
-from portal.api.resources import transition_route
+from portal.api.resources import api_blueprint, transition_route
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
 from portal.errors import NotFound, ValidationError
@@ -46,11 +46,10 @@ from portal.plans.models import (
     StepStatus,
 )
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_plans",
     __name__,
-    url_prefix="/api/v1",
-    description="Action plans (handlingsplaner): published and archived plans are public; "
+    "Action plans (handlingsplaner): published and archived plans are public; "
     "drafts only for members of the owning organisation.",
 )
 
