@@ -5,6 +5,8 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# pytest-xdist workers for `make test`: auto is one per CPU core.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup lint format translations extract-messages db clean bench bench-quick mutants
 
@@ -15,9 +17,10 @@ run: setup
 	FLASK_DEBUG=1 $(FLASK) search update
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-## Set up everything and run the whole test suite (pass options with ARGS="...")
+## Set up everything and run the whole test suite, one pytest-xdist worker per core
+## (pass options with ARGS="..."; one test without workers: ARGS="tests/test_app.py -n 0")
 test: setup
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 ## Benchmarks at 1 000, 10 000 and 100 000 documents; writes bench/RESULTS.md (ARGS="--quick")
 bench: setup

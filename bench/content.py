@@ -294,7 +294,6 @@ def _load_plans(session: Session, keys: Sequence[str]) -> Mapping[str, SearchDoc
         steps.setdefault(plan_id, []).extend(p for p in (title, desc) if p)
     orgs = _org_info(session, (r.organisation_id for r in rows))
     for r in rows:
-        name, kind, county = orgs.get(r.organisation_id, ("", None, None))
         sections = [
             r.summary,
             r.current_situation,
@@ -304,18 +303,26 @@ def _load_plans(session: Session, keys: Sequence[str]) -> Mapping[str, SearchDoc
             r.motives,
             *steps.get(r.id, []),
         ]
-        docs[str(r.id)] = SearchDocument(
-            doc_type="plan",
-            key=str(r.id),
-            title=r.title,
-            body="\n".join(s for s in sections if s),
-            date=r.published_at,
-            org_name=name,
-            org_kind=kind,
-            county=county,
-            ref=str(r.id),
+        docs[str(r.id)] = _org_document(
+            "plan", r, orgs, body="\n".join(s for s in sections if s), date=r.published_at
         )
     return docs
+
+
+def _org_document(doc_type: str, row, orgs, *, body: str, date) -> SearchDocument:
+    """A document for a row an organisation owns, with that organisation's facet fields."""
+    name, kind, county = orgs.get(row.organisation_id, ("", None, None))
+    return SearchDocument(
+        doc_type=doc_type,
+        key=str(row.id),
+        title=row.title,
+        body=body,
+        date=date,
+        org_name=name,
+        org_kind=kind,
+        county=county,
+        ref=str(row.id),
+    )
 
 
 def _load_experiences(session: Session, keys: Sequence[str]):
@@ -326,18 +333,7 @@ def _load_experiences(session: Session, keys: Sequence[str]):
     ).all()
     orgs = _org_info(session, (r.organisation_id for r in rows))
     for r in rows:
-        name, kind, county = orgs.get(r.organisation_id, ("", None, None))
-        docs[str(r.id)] = SearchDocument(
-            doc_type="experience",
-            key=str(r.id),
-            title=r.title,
-            body=r.body,
-            date=r.published_at,
-            org_name=name,
-            org_kind=kind,
-            county=county,
-            ref=str(r.id),
-        )
+        docs[str(r.id)] = _org_document("experience", r, orgs, body=r.body, date=r.published_at)
     return docs
 
 
@@ -355,17 +351,12 @@ def _load_needs(session: Session, keys: Sequence[str]):
         answers.setdefault(need_id, []).extend(p for p in (product, body) if p)
     orgs = _org_info(session, (r.organisation_id for r in rows))
     for r in rows:
-        name, kind, county = orgs.get(r.organisation_id, ("", None, None))
-        docs[str(r.id)] = SearchDocument(
-            doc_type="need",
-            key=str(r.id),
-            title=r.title,
+        docs[str(r.id)] = _org_document(
+            "need",
+            r,
+            orgs,
             body="\n".join([r.description, *answers.get(r.id, [])]),
             date=r.created_at,
-            org_name=name,
-            org_kind=kind,
-            county=county,
-            ref=str(r.id),
         )
     return docs
 

@@ -19,11 +19,55 @@ from portal.extensions import db
 PASSWORD = "correct horse battery"
 
 
+def worker_database_url(url: str, suffix: str = "") -> str:
+    """The database of this xdist worker on the server of `url`: `test` becomes `test_gw0`
+    (and `test_gw0<suffix>`), so that two workers never share one. Outside xdist, `url` itself
+    (plus `suffix`)."""
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = "_".join(part for part in (base.database, worker) if part) + suffix
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def create_database_if_missing(given: str, wanted: str) -> None:
+    """Create the PostgreSQL database of `wanted`, connecting through the server of `given`
+    (its own database, or `postgres` when that does not exist yet)."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(wanted).database
+    last_error: Exception | None = None
+    for maintenance in (make_url(given).database, "postgres"):
+        engine = sa.create_engine(
+            make_url(given).set(database=maintenance), isolation_level="AUTOCOMMIT"
+        )
+        try:
+            with engine.connect() as conn:
+                exists = conn.scalar(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+                )
+                if not exists:
+                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                return
+        except sa.exc.OperationalError as error:  # the given database does not exist yet
+            last_error = error
+        finally:
+            engine.dispose()
+    raise RuntimeError(f"cannot create the test database {name!r}") from last_error
+
+
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite: a temporary file (per xdist worker, as each has its own tmp dir).
+    PostgreSQL (TEST_DATABASE_URL): a database per worker, created if missing."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url.startswith("postgresql"):
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    own = worker_database_url(url)
+    create_database_if_missing(url, own)
+    return own
 
 
 def _reset_schema(app: Flask) -> None:
@@ -152,6 +196,40 @@ def runner(app: Flask):
 # --- factories ---------------------------------------------------------------------------------
 
 
+def create_user(
+    app: Flask,
+    email: str,
+    name: str = "Test Person",
+    *,
+    site_admin: bool = False,
+    member_of: str | None = None,
+    role: str = "member",
+) -> int:
+    """Create a user through the account service (and a membership); return its id. For
+    fixtures of a wider scope than `make_user`."""
+    from portal.accounts.services import register_user
+    from portal.core.models import utcnow
+    from portal.orgs.models import Membership, MembershipStatus, Role
+    from portal.orgs.services import get_organisation
+
+    with app.app_context():
+        user = register_user(email, name, PASSWORD, site_admin=site_admin)
+        if member_of:
+            db.session.add(
+                Membership(
+                    user=user,
+                    organisation=get_organisation(member_of),
+                    role=Role(role),
+                    status=MembershipStatus.ACTIVE,
+                    decided_at=utcnow(),
+                )
+            )
+        db.session.commit()
+        user_id = user.id
+        db.session.remove()
+        return user_id
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., int]:
     """Create a user through the account service; return its id."""
@@ -165,29 +243,14 @@ def make_user(app: Flask) -> Callable[..., int]:
         member_of: str | None = None,
         role: str = "member",
     ) -> int:
-        from portal.accounts.services import register_user
-        from portal.core.models import utcnow
-        from portal.orgs.models import Membership, MembershipStatus, Role
-        from portal.orgs.services import get_organisation
-
-        with app.app_context():
-            user = register_user(
-                email or f"user{next(counter)}@example.com", name, PASSWORD, site_admin=site_admin
-            )
-            if member_of:
-                db.session.add(
-                    Membership(
-                        user=user,
-                        organisation=get_organisation(member_of),
-                        role=Role(role),
-                        status=MembershipStatus.ACTIVE,
-                        decided_at=utcnow(),
-                    )
-                )
-            db.session.commit()
-            user_id = user.id
-            db.session.remove()
-            return user_id
+        return create_user(
+            app,
+            email or f"user{next(counter)}@example.com",
+            name,
+            site_admin=site_admin,
+            member_of=member_of,
+            role=role,
+        )
 
     return make
 

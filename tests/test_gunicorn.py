@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+
+from tests.conftest import worker_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -57,9 +58,10 @@ def _admin_connect(url):
 
 @pytest.fixture
 def gunicorn_db() -> Iterator[str]:
-    """A fresh database next to the test database, dropped afterwards."""
-    base = make_url(TEST_DATABASE_URL)
-    name = f"{base.database}_gunicorn"
+    """A fresh database next to this xdist worker's test database (test_gw0_gunicorn),
+    dropped afterwards."""
+    base = make_url(worker_database_url(TEST_DATABASE_URL, "_gunicorn"))
+    name = base.database
     with _admin_connect(base) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -68,12 +70,6 @@ def gunicorn_db() -> Iterator[str]:
     finally:
         with _admin_connect(base) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -165,11 +161,11 @@ def test_gunicorn_two_workers_concurrent_writes_and_searches(gunicorn_db, tmp_pa
         done = _flask(env, *args)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    # Port 0: the kernel picks a free port as gunicorn binds it (no probe-then-bind race);
+    # gunicorn logs the address it listens at.
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -178,15 +174,25 @@ def test_gunicorn_two_workers_concurrent_writes_and_searches(gunicorn_db, tmp_pa
     )
     try:
         deadline = time.monotonic() + 60
+        base = None
         while True:
             assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, "gunicorn did not come up"
+            if base is None:
+                listening = re.search(
+                    r"Listening at: (http://127\.0\.0\.1:\d+)",
+                    (tmp_path / "gunicorn.log").read_text(),
+                )
+                if not listening:
+                    time.sleep(0.2)
+                    continue
+                base = listening.group(1)
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
                     if response.status == 200:
                         break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not come up"
             time.sleep(0.2)
 
         statuses: list[int] = []

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.api.auth import authenticated, require_user, write_access
+from portal.api.auth import authenticated, require_user
 from portal.api.common import text_field
+from portal.api.resources import api_blueprint
 from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 from portal.orgs.services import memberships_of
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_me",
     __name__,
-    url_prefix="/api/v1/me",
-    description="The authenticated user.",
+    "The authenticated user.",
+    prefix="/me",
 )
 
 
@@ -61,7 +61,6 @@ def get_me():
 
 
 @blp.route("", methods=["PATCH"])
-@write_access
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, MeSchema)
 def update_me(data: dict):

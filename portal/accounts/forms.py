@@ -7,41 +7,50 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from portal.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+
+
+def _name_field() -> StringField:
+    return StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+
+
+def _new_password_field(label: str) -> PasswordField:
+    """A password being chosen, held to the same length rule as the service."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least 10 characters."),
+    )
+
+
+def _repeat_field(label: str, of: str) -> PasswordField:
+    return PasswordField(
+        label, validators=[DataRequired(), EqualTo(of, message=_l("The passwords differ."))]
+    )
 
 
 class RegistrationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = _name_field()
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(), Length(min=10, max=1024)],
-        description=_l("At least 10 characters."),
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    password = _new_password_field(_l("Password"))
+    confirm = _repeat_field(_l("Repeat password"), of="password")
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = _name_field()
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=1024)],
-        description=_l("At least 10 characters."),
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
-    )
+    new_password = _new_password_field(_l("New password"))
+    confirm = _repeat_field(_l("Repeat new password"), of="new_password")

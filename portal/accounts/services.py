@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.errors import NotAuthorized, ValidationError
+from portal.core.rules import require_login
+from portal.errors import ValidationError
 from portal.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
@@ -45,6 +46,14 @@ def _check_password_rules(password: str, field: str = "password") -> None:
         raise ValidationError(_("The password is too long."), {field: [_("Too long.")]})
 
 
+def _required_name(name: str) -> str:
+    """The trimmed display name; an empty one is refused."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    return name
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
@@ -52,9 +61,7 @@ def get_user_by_email(email: str) -> User | None:
 def register_user(email: str, name: str, password: str, *, site_admin: bool = False) -> User:
     """Create an account; the email must not be in use, in any letter case."""
     email = normalise_email(email)
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    name = _required_name(name)
     _check_password_rules(password)
     if get_user_by_email(email) is not None:
         raise ValidationError(
@@ -75,9 +82,7 @@ def register_if_new(email: str, name: str, password: str) -> User | None:
     email sending the portal cannot ask the owner to confirm, so the page gives one answer for
     both cases; the same password hashing work is done either way so timing does not tell.
     """
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    name = _required_name(name)
     _check_password_rules(password)
     if get_user_by_email(email) is not None:
         hash_password(password)
@@ -116,8 +121,7 @@ def _dummy_hash() -> str:
 
 def change_password(actor: User | None, current_password: str, new_password: str) -> None:
     """Replace the actor's password after checking the current one."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     try:
         _hasher().verify(actor.password_hash, current_password)
     except (VerificationError, InvalidHashError):
@@ -132,11 +136,8 @@ def change_password(actor: User | None, current_password: str, new_password: str
 
 def update_profile(actor: User | None, name: str) -> User:
     """Change the actor's display name."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Name is required."), {"name": [_("This field is required.")]})
+    actor = require_login(actor)
+    name = _required_name(name)
     actor.name = name
     db.session.flush()
     return actor

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from portal.accounts import services
 from portal.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegistrationForm
 from portal.core.actor import current_actor
-from portal.core.forms import apply_service_errors
+from portal.core.forms import form_page, submit_form
 from portal.core.limits import rate_limited
 from portal.core.urls import safe_next
-from portal.errors import ValidationError
 
 bp = Blueprint("accounts", __name__)
 
@@ -28,8 +27,7 @@ def login():
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
         form.form_errors.append(_("Wrong email or password."))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/login.html", form=form), status
+    return form_page("accounts/login.html", form)
 
 
 @bp.post("/auth/logout")
@@ -45,25 +43,19 @@ def logout():
 def register():
     """Create an account, answering the same whether or not the address is taken."""
     form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            services.register_if_new(form.email.data, form.name.data, form.password.data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            # The same answer for a new and a taken address, so that the page does not reveal
-            # who has an account: the newcomer logs in next (see the README, "Accounts").
-            flash(
-                _(
-                    "Check that your details are right: if the email address was not already "
-                    "registered, your account has been created. Log in with your email address "
-                    "and password."
-                ),
-                "success",
-            )
-            return redirect(url_for("accounts.login", next=safe_next(request.args.get("next"))))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/register.html", form=form), status
+    done = submit_form(
+        form,
+        lambda: services.register_if_new(form.email.data, form.name.data, form.password.data),
+        # The same answer for a new and a taken address, so that the page does not reveal
+        # who has an account: the newcomer logs in next (see the README, "Accounts").
+        _(
+            "Check that your details are right: if the email address was not already "
+            "registered, your account has been created. Log in with your email address "
+            "and password."
+        ),
+        lambda _user: url_for("accounts.login", next=safe_next(request.args.get("next"))),
+    )
+    return done or form_page("accounts/register.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -72,16 +64,13 @@ def profile():
     """Show and change the logged-in user's profile and memberships."""
     user = current_actor()
     form = ProfileForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            services.update_profile(user, form.name.data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/profile.html", form=form, user=user), status
+    done = submit_form(
+        form,
+        lambda: services.update_profile(user, form.name.data),
+        _("Your profile has been saved."),
+        lambda _user: url_for("accounts.profile"),
+    )
+    return done or form_page("accounts/profile.html", form, user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -90,15 +79,12 @@ def profile():
 def change_password():
     """Change the logged-in user's password."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_actor(), form.current_password.data, form.new_password.data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/password.html", form=form), status
+    done = submit_form(
+        form,
+        lambda: services.change_password(
+            current_actor(), form.current_password.data, form.new_password.data
+        ),
+        _("Your password has been changed."),
+        lambda _none: url_for("accounts.profile"),
+    )
+    return done or form_page("accounts/password.html", form)

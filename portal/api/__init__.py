@@ -43,6 +43,7 @@ def register_api_blueprint(blp: Blueprint) -> None:
 
 def init_api(app: Flask) -> None:
     """Bind flask-smorest to the app and register the API resources and the docs page."""
+    from portal.api.auth import WriteAccessPlugin
     from portal.api.common import ConditionalGetPlugin, ErrorSchema
 
     app.config.setdefault("API_TITLE", "Portal API")
@@ -64,7 +65,7 @@ def init_api(app: Flask) -> None:
         },
     )
     api.ERROR_SCHEMA = ErrorSchema
-    api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin()]})
+    api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin(), WriteAccessPlugin()]})
 
     from portal.accounts import api as me
     from portal.api.docs import bp as docs_bp

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from apispec import BasePlugin
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
@@ -74,10 +75,6 @@ _AUTH_DOC = Blueprint.doc(
     security=[{"bearerAuth": []}, {"cookieAuth": []}],
     responses={401: "UNAUTHORIZED"},
 )
-_WRITE_DOC = Blueprint.doc(
-    security=[{"bearerAuth": []}, {"cookieAuth": []}],
-    responses={401: "UNAUTHORIZED", 403: "FORBIDDEN"},
-)
 
 
 def authenticated(view: F) -> F:
@@ -91,21 +88,44 @@ def authenticated(view: F) -> F:
     return _AUTH_DOC(wrapper)  # type: ignore[return-value]
 
 
-def write_access(view: F) -> F:
-    """Guard a write: 401 unless authenticated, 403 for a read-only token.
+def is_api_write() -> bool:
+    """Whether this request reaches an API route that changes something (any method but GET,
+    HEAD and OPTIONS). A request that matched no route keeps its 404 or 405."""
+    return (
+        request.method not in SAFE_METHODS
+        and request.url_rule is not None
+        and request.routing_exception is None
+    )
 
-    Put it above the flask-smorest decorators so that it runs before the body is parsed.
-    Cookie-authenticated writes have already passed the CSRF check in
-    `authenticate_api_request`. The permission rules themselves stay in the services.
-    Rate limiting of writes comes with Flask-Limiter in its own issue.
+
+def require_write_access() -> None:
+    """Guard every API write: 401 unless authenticated, 403 for a read-only token.
+
+    Called for every API write from one before_request hook (portal/api/hooks.py), so that no
+    write can forget it; it runs before the body is parsed. Cookie-authenticated writes have
+    already passed the CSRF check in `authenticate_api_request`. The permission rules
+    themselves stay in the services. Rate limiting of writes comes with Flask-Limiter in its
+    own issue.
+    """
+    require_user()
+    token = current_token()
+    if token is not None and not token.can_write:
+        abort(403, message=_("This token may only read. Create one that allows writes."))
+
+
+class WriteAccessPlugin(BasePlugin):
+    """Document on every API write what `require_write_access` does for it: who may call it
+    (bearer token or session) and its 401 and 403 answers.
+
+    A plugin rather than a decorator, like the guard itself: a write added later is documented
+    without anyone remembering to.
     """
 
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        require_user()
-        token = current_token()
-        if token is not None and not token.can_write:
-            abort(403, message=_("This token may only read. Create one that allows writes."))
-        return view(*args, **kwargs)
-
-    return _WRITE_DOC(wrapper)  # type: ignore[return-value]
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            if method.upper() in SAFE_METHODS:
+                continue
+            operation.setdefault("security", [{"bearerAuth": []}, {"cookieAuth": []}])
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", "UNAUTHORIZED")
+            responses.setdefault("403", "FORBIDDEN")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import marshmallow as ma
 from apispec import BasePlugin
@@ -15,6 +15,7 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 from werkzeug.http import http_date
 
+from portal.api.auth import require_user
 from portal.core.pagination import MAX_PER_PAGE, Page
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
@@ -158,6 +159,28 @@ def check_id(value: int, message: str) -> int:
     return value
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def load(get: Callable[[int], T], object_id: int, missing: str) -> T:
+    """Load the object a URL names through its feature's service (`get`, which raises NotFound
+    or NotAuthorized itself); an id beyond the database's range is a 404 with `missing`."""
+    return get(check_id(object_id, missing))
+
+
+def api_write(service: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """Call a write service as the authenticated caller and return what it returns.
+
+    Write access (401, 403 for a read-only token) was checked before the handler ran
+    (portal/api/hooks.py). The service raises NotFound, NotAuthorized or ValidationError,
+    which portal/errors.py answers as 404, 403 and 422; here a 422 names the request body's
+    fields (`body_field_names`).
+    """
+    with body_field_names():
+        return service(require_user(), *args, **kwargs)
+
+
 def id_field(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
@@ -201,3 +224,37 @@ def organisation_field() -> fields.String:
         required=True,
         metadata={"description": "Slug or municipality code of the organisation acting."},
     )
+
+
+# --- query arguments several lists share ---------------------------------------------------------
+
+
+def kind_arg() -> fields.Enum:
+    """?kind=: the kind of organisation (municipality, authority, ...)."""
+    return fields.Enum(OrganisationKind, by_value=True, load_default=None)
+
+
+def county_arg(description: str = "Two-digit county code.") -> fields.String:
+    """?county=: a two-digit county code."""
+    return fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9]{2}$"),
+        metadata={"description": description},
+    )
+
+
+def standard_slug_arg() -> fields.String:
+    """?standard=: a standard's slug."""
+    return text_field(120, load_default=None, metadata={"description": "A standard's slug."})
+
+
+def csv_args(filter_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The query arguments of a list's CSV twin: its filters without page and per_page."""
+    meta = type("Meta", (), {"exclude": ("page", "per_page")})
+    name = filter_schema.__name__.removesuffix("FilterSchema") + "CsvArgsSchema"
+    return type(name, (filter_schema,), {"Meta": meta})
+
+
+def organisation_ref() -> fields.Nested:
+    """The `organization` an item belongs to, as a reference."""
+    return fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")

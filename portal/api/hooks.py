@@ -1,10 +1,11 @@
-"""Per-request manners of the API: authentication, conditional GET, CORS for public reads."""
+"""Per-request manners of the API: authentication, the write guard, conditional GET, CORS for
+public reads."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
 
-from portal.api.auth import authenticate_api_request
+from portal.api.auth import authenticate_api_request, is_api_write, require_write_access
 from portal.core.actor import current_actor
 
 API_PATH = "/api/"
@@ -15,6 +16,9 @@ def init_api_hooks(app: Flask) -> None:
     def api_authentication() -> None:
         if request.path.startswith(API_PATH):
             authenticate_api_request()
+            # Write access is the default for every API write, not a decorator to remember.
+            if is_api_write():
+                require_write_access()
 
     @app.after_request
     def api_manners(response: Response) -> Response:

@@ -6,21 +6,21 @@ from typing import Any
 
 import marshmallow as ma
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from portal.api.common import QueryArgsSchema
+from portal.api.resources import api_blueprint
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
 from portal.orgs.models import OrganisationKind
 from portal.plans.models import AdoptionStatus, PlanStatus, StepStatus
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_compare",
     __name__,
-    url_prefix="/api/v1/plans",
-    description="Plan comparison: plans side by side, aligned on the method, with peer medians.",
+    "Plan comparison: plans side by side, aligned on the method, with peer medians.",
+    prefix="/plans",
 )
 
 

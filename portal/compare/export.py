@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response
 
 from portal.compare.services import ComparedPlan, Comparison
-from portal.core.csv_export import csv_response
+from portal.core.csv_export import Columns, csv_response
 
 
-def csv_columns(comparison: Comparison) -> list[tuple[str, Any]]:
-    columns: list[tuple[str, Any]] = [
+def csv_columns(comparison: Comparison) -> Columns[ComparedPlan]:
+    """The comparison's columns: the plan, then each dimension's levels and each standard."""
+    columns: Columns[ComparedPlan] = [
         ("plan_id", lambda p: p.id),
         ("title", lambda p: p.title),
         ("organisation", lambda p: p.organisation.name),

@@ -27,6 +27,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.core.queries import contains_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind
@@ -532,3 +533,32 @@ def compare_with_peers(actor: User | None, plan_id: int) -> tuple[ComparedPlan, 
         raise NotFound(_("No such plan."))
     keys = sorted((m.dimension for m in plan.maturity), key=lambda d: (d.position, d.key))
     return _compared(plan, [d.key for d in keys]), benchmark([plan])[0]
+
+
+SEARCH_LIMIT = 30
+
+
+def plans_of_organisations_named(q: str) -> list[Plan]:
+    """Published plans of organisations whose name contains `q` (one query, at most 30)."""
+    term = q.strip()[:100]
+    if not term:
+        return []
+    stmt = (
+        select(Plan)
+        .join(Organisation, Organisation.id == Plan.organisation_id)
+        .where(
+            Plan.status == PlanStatus.PUBLISHED,
+            contains_text(Organisation.name, term),
+        )
+        .order_by(Organisation.name, Plan.period_start_year.desc(), Plan.id)
+        .limit(SEARCH_LIMIT)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def visible_plans(actor: User | None, ids: Sequence[int]) -> list[Plan]:
+    """The plans with these ids that the actor may see, in the order of `ids`."""
+    if not ids:
+        return []
+    plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_(ids)))}
+    return [plans[i] for i in ids if i in plans and can_view_plan(actor, plans[i])]

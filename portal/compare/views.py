@@ -5,16 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
 from portal.errors import NotFound, ValidationError
-from portal.extensions import db
-from portal.orgs.models import Organisation
-from portal.plans.models import Plan, PlanStatus
-from portal.plans.services import can_view_plan
 
 bp = Blueprint("compare", __name__, url_prefix="/plans/compare")
 
@@ -31,34 +26,6 @@ PATTERNS = (
     "zigzag",
     "empty",
 )
-SEARCH_LIMIT = 30
-
-
-def _search_plans(q: str) -> list[Plan]:
-    """Published plans of organisations whose name contains `q` (one query, at most 30)."""
-    term = q.strip()[:100]
-    if not term:
-        return []
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").lower()
-    stmt = (
-        select(Plan)
-        .join(Organisation, Organisation.id == Plan.organisation_id)
-        .where(
-            Plan.status == PlanStatus.PUBLISHED,
-            func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"),
-        )
-        .order_by(Organisation.name, Plan.period_start_year.desc(), Plan.id)
-        .limit(SEARCH_LIMIT)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def _chosen_plans(ids: list[int]) -> list[Plan]:
-    if not ids:
-        return []
-    actor = current_actor()
-    plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_(ids)))}
-    return [plans[i] for i in ids if i in plans and can_view_plan(actor, plans[i])]
 
 
 @bp.get("")
@@ -79,10 +46,10 @@ def show():
         if len(ids) > services.MAX_PLANS:
             error = services._count_error("ids", len(ids)).message
             status = 422
-        chosen = _chosen_plans(ids[: services.MAX_PLANS])
+        chosen = services.visible_plans(current_actor(), ids[: services.MAX_PLANS])
     if comparison is not None and request.args.get("format") == "csv":
         return comparison_csv(comparison)
-    found = [p for p in _search_plans(q) if p.id not in ids]
+    found = [p for p in services.plans_of_organisations_named(q) if p.id not in ids]
     return (
         render_template(
             "compare/show.html",

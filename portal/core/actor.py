@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_login import current_user
 
-from portal.accounts.models import User
+if TYPE_CHECKING:  # core never imports a feature package when it loads
+    from portal.accounts.models import User
 
 
 def current_actor() -> User | None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from flask import request
 
 E = TypeVar("E", bound=enum.Enum)
 
 
-def int_arg(name: str, default: int = 1) -> int:
-    """A small positive integer argument (a page number), or `default`."""
+@overload
+def int_arg(name: str, default: int = 1, *, max_digits: int = 8) -> int: ...
+@overload
+def int_arg(name: str, default: None, *, max_digits: int = 8) -> int | None: ...
+def int_arg(name: str, default: int | None = 1, *, max_digits: int = 8) -> int | None:
+    """A small non-negative integer argument (a page number, a year), or `default`."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
+    return int(value) if value.isdigit() and len(value) <= max_digits else default
 
 
 def enum_arg(name: str, enum_cls: type[E]) -> E | None:

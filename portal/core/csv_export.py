@@ -5,9 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response
+
+Row = TypeVar("Row")
+
+# How a resource is written as CSV: (header, getter) pairs, one per column. Each feature keeps
+# its resource's columns in one place (portal/<feature>/export.py), which every download of that
+# resource, page or API, passes to `csv_response`.
+Columns = list[tuple[str, Callable[[Row], Any]]]
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

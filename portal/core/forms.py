@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField
 
 from portal.errors import ValidationError
+
+T = TypeVar("T")
 
 
 def apply_service_errors(form: FlaskForm, error: ValidationError) -> None:
@@ -20,6 +27,76 @@ def apply_service_errors(form: FlaskForm, error: ValidationError) -> None:
             form.form_errors.extend(messages)
     if not error.errors and error.message:
         form.form_errors.append(error.message)
+
+
+def submit_form(
+    form: FlaskForm, change: Callable[[], T], success: str, then: Callable[[T], str]
+) -> Response | None:
+    """On a valid submission run the service `change`, flash `success` and redirect to
+    `then(result)`; a refusal lands on the form. None means: show the form (again)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    flash(success, "success")
+    return redirect(then(result))
+
+
+def form_page(template: str, form: FlaskForm, **context) -> tuple[str, int]:
+    """Render a page with a form: 422 when its input was refused, else 200."""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, **context), status
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """A feature's page that creates or edits one kind of object: its template and the
+    page a save leads to (given the saved object)."""
+
+    template: str
+    then: Callable[[Any], str]
+
+    def save(
+        self, form: FlaskForm, change: Callable[[], object], success: str, **context
+    ) -> Response | tuple[str, int]:
+        """submit_form to `then`, else the page with the form (again)."""
+        return submit_form(form, change, success, self.then) or form_page(
+            self.template, form, **context
+        )
+
+
+def flash_change(change: Callable[[], object], success: str) -> bool:
+    """Run the service `change` behind a button: flash its refusal, or `success`.
+    True when it went through."""
+    try:
+        change()
+    except ValidationError as error:
+        flash(error.message, "error")
+        return False
+    flash(success, "success")
+    return True
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state."""
+
+
+def button_change(
+    change: Callable[[], object], success: str, form: FlaskForm | None = None
+) -> bool:
+    """The POST behind a button: when `form` (by default only its CSRF token) is valid,
+    run the service `change` as flash_change does. True when it went through."""
+    if not (form if form is not None else EmptyForm()).validate_on_submit():
+        return False
+    return flash_change(change, success)
+
+
+def label_choices(labels: Mapping[enum.Enum, str]) -> Callable[[], list[SelectChoice]]:
+    """The choices of a select of enum values, by their labels, built as the form renders."""
+    return lambda: [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def id_choices(items: Iterable, empty: str | None = None) -> list[SelectChoice]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -25,6 +25,16 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs):
         ),
         **kwargs,
     )
+
+
+def cascade_fk(target: str, **kwargs):
+    """An indexed reference to the row this one belongs to: deleting that row deletes this one."""
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), index=True, **kwargs)
+
+
+def set_null_fk(target: str, *, index: bool = True, **kwargs):
+    """An optional reference (an author, a linked item) that empties when its row is deleted."""
+    return mapped_column(ForeignKey(target, ondelete="SET NULL"), index=index, **kwargs)
 
 
 class TimestampMixin:

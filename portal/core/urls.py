@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
+
+from flask import url_for
+
+
+def object_url(endpoint: str, **params: str) -> Callable[[object], str]:
+    """The URL of an object's page: each keyword names the route parameter and the
+    object's attribute that fills it, e.g. object_url("orgs.show", slug="slug")."""
+    return lambda obj: url_for(
+        endpoint, **{name: getattr(obj, attr) for name, attr in params.items()}
+    )
 
 
 def safe_next(target: str | None) -> str | None:

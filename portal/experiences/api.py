@@ -3,41 +3,20 @@ the feature's services, which hold every rule)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portal.api.auth import require_user, write_access
-from portal.api.common import (
-    CSV_MAX_ROWS,
-    LINK_HEADER,
-    OrganisationRefSchema,
-    PaginationArgsSchema,
-    StandardRefSchema,
-    UtcDateTime,
-    body_field_names,
-    check_id,
-    id_field,
-    last_modified,
-    organisation_field,
-    organisation_from_body,
-    page_schema,
-    paginated,
-    text_field,
-)
+from portal.api import common
+from portal.api.resources import api_blueprint, collection_routes, item_route, write_route
 from portal.core.actor import current_actor
-from portal.core.csv_export import csv_response
 from portal.experiences import services as experience_services
-from portal.experiences.models import Experience, ExperienceStatus
-from portal.orgs.models import OrganisationKind
+from portal.experiences.export import EXPERIENCE_COLUMNS
+from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 
-blp = Blueprint(
-    "api_experiences",
-    __name__,
-    url_prefix="/api/v1",
-    description="Experiences organisations share, with comments.",
-)
+blp = api_blueprint("api_experiences", __name__, "Experiences organisations share, with comments.")
 
 # --- schemas ---------------------------------------------------------------------------------
 
@@ -51,22 +30,22 @@ class CommentSchema(ma.Schema):
         metadata={"type": "string", "nullable": True},
     )
     body = fields.String(required=True, metadata={"description": "Markdown."})
-    created_at = UtcDateTime(required=True)
+    created_at = common.UtcDateTime(required=True)
 
 
 class ExperienceSummarySchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     status = fields.Enum(ExperienceStatus, by_value=True, required=True)
-    organization = fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
+    organization = common.organisation_ref()
     tags = fields.Function(
         lambda e: [t.name for t in e.tags],
         required=True,
         metadata={"type": "array", "items": {"type": "string"}},
     )
-    standards = fields.List(fields.Nested(StandardRefSchema), required=True)
-    published_at = UtcDateTime(required=True, allow_none=True)
-    updated_at = UtcDateTime(required=True)
+    standards = fields.List(fields.Nested(common.StandardRefSchema), required=True)
+    published_at = common.UtcDateTime(required=True, allow_none=True)
+    updated_at = common.UtcDateTime(required=True)
 
 
 class ExperienceSchema(ExperienceSummarySchema):
@@ -86,41 +65,34 @@ class ExperienceSchema(ExperienceSummarySchema):
             "description": "Comments that are not removed, oldest first.",
         },
     )
-    created_at = UtcDateTime(required=True)
+    created_at = common.UtcDateTime(required=True)
 
 
-ExperiencePageSchema = page_schema(ExperienceSummarySchema, "ExperiencePage")
+ExperiencePageSchema = common.page_schema(ExperienceSummarySchema, "ExperiencePage")
 
 
-class ExperienceFilterSchema(PaginationArgsSchema):
-    tag = text_field(60, load_default=None, metadata={"description": "A tag name."})
-    standard = text_field(120, load_default=None, metadata={"description": "A standard's slug."})
-    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)
-    county = fields.String(
-        load_default=None,
-        validate=validate.Regexp(r"^[0-9]{2}$"),
-        metadata={"description": "Two-digit county code."},
-    )
-
-
-class ExperienceCsvArgsSchema(ExperienceFilterSchema):
-    class Meta:
-        exclude = ("page", "per_page")
+class ExperienceFilterSchema(common.PaginationArgsSchema):
+    tag = common.text_field(60, load_default=None, metadata={"description": "A tag name."})
+    standard = common.standard_slug_arg()
+    kind = common.kind_arg()
+    county = common.county_arg()
 
 
 class ExperienceWriteSchema(ma.Schema):
-    title = text_field(200, required=True)
-    body = text_field(50_000, required=True, metadata={"description": "Markdown."})
-    tags = fields.List(text_field(60), load_default=list, validate=validate.Length(max=10))
-    standard_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=50))
+    title = common.text_field(200, required=True)
+    body = common.text_field(50_000, required=True, metadata={"description": "Markdown."})
+    tags = fields.List(common.text_field(60), load_default=list, validate=validate.Length(max=10))
+    standard_ids = fields.List(
+        common.id_field(), load_default=list, validate=validate.Length(max=50)
+    )
 
 
 class ExperienceCreateSchema(ExperienceWriteSchema):
-    organization = organisation_field()
+    organization = common.organisation_field()
 
 
 class CommentWriteSchema(ma.Schema):
-    body = text_field(5000, required=True, metadata={"description": "Markdown."})
+    body = common.text_field(5000, required=True, metadata={"description": "Markdown."})
 
 
 def _filters(args: dict) -> experience_services.ExperienceFilter:
@@ -133,130 +105,90 @@ def _filters(args: dict) -> experience_services.ExperienceFilter:
     )
 
 
-def _tags(values: list[str]) -> list[str]:
-    return experience_services.parse_tags(",".join(values))
+def _experience_values(data: dict) -> dict:
+    return {
+        "title": data["title"],
+        "body": data["body"],
+        "tags": experience_services.parse_tags(",".join(data["tags"])),
+        "standard_ids": data["standard_ids"],
+    }
 
 
 def _experience(experience_id: int) -> Experience:
-    check_id(experience_id, _("No such experience."))
+    return common.load(_visible_experience, experience_id, _("No such experience."))
+
+
+def _visible_experience(experience_id: int) -> Experience:
     return experience_services.get_experience(current_actor(), experience_id)
 
 
 # --- reads -----------------------------------------------------------------------------------
 
-
-@blp.route("/experiences")
-@blp.arguments(ExperienceFilterSchema, location="query")
-@blp.response(200, ExperiencePageSchema, headers={"Link": LINK_HEADER})
-def list_experiences(args: dict):
-    """List published experiences, newest first, filtered like the experiences page."""
-    page = experience_services.list_experiences(_filters(args), args["page"], args["per_page"])
-    return paginated(page)
-
-
-@blp.route("/experiences.csv")
-@blp.arguments(ExperienceCsvArgsSchema, location="query")
-@blp.response(200, {"type": "string"}, content_type="text/csv")
-def export_experiences(args: dict):
-    """Download the published experiences matching the filters as CSV."""
-    rows = experience_services.export_experiences(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("id", lambda e: e.id),
-            ("title", lambda e: e.title),
-            ("organization", lambda e: e.organisation.slug),
-            ("organization_name", lambda e: e.organisation.name),
-            ("kind", lambda e: e.organisation.kind),
-            ("county_code", lambda e: e.organisation.county_code),
-            ("tags", lambda e: ", ".join(t.name for t in e.tags)),
-            ("standards", lambda e: ", ".join(s.slug for s in e.standards)),
-            ("published_at", lambda e: e.published_at.date().isoformat()),
-        ],
-        rows,
-        "experiences.csv",
-    )
+collection_routes(
+    blp,
+    "/experiences",
+    ExperienceFilterSchema,
+    ExperiencePageSchema,
+    EXPERIENCE_COLUMNS,
+    filters=_filters,
+    services=(experience_services.list_experiences, experience_services.export_experiences),
+    docs=(
+        "List published experiences, newest first, filtered like the experiences page.",
+        "Download the published experiences matching the filters as CSV.",
+    ),
+)
 
 
-@blp.route("/experiences/<int:experience_id>")
-@blp.response(200, ExperienceSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def get_experience(experience_id: int):
+@item_route(blp, "/experiences/<int:experience_id>", ExperienceSchema)
+def get_experience(experience_id: int) -> Experience:
     """Get an experience with its tags, standards and comments.
 
     Drafts are visible only to members of the organisation (404 to everyone else)."""
-    experience = _experience(experience_id)
-    return experience, 200, last_modified(experience.updated_at)
+    return _experience(experience_id)
 
 
 # --- writes ----------------------------------------------------------------------------------
 
 
 @blp.route("/experiences", methods=["POST"])
-@write_access
 @blp.arguments(ExperienceCreateSchema)
 @blp.response(201, ExperienceSchema)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def create_experience(data: dict):
     """Write a draft experience on behalf of an organisation you are a member of."""
-    user = require_user()
-    org = organisation_from_body(data["organization"])
-    with body_field_names():
-        experience = experience_services.create_experience(
-            user,
-            org,
-            title=data["title"],
-            body=data["body"],
-            tags=_tags(data["tags"]),
-            standard_ids=data["standard_ids"],
-        )
-    return experience_services.get_experience(user, experience.id)
+    experience = common.api_write(
+        experience_services.create_experience,
+        common.organisation_from_body(data["organization"]),
+        **_experience_values(data),
+    )
+    return _visible_experience(experience.id)
 
 
-@blp.route("/experiences/<int:experience_id>", methods=["PUT"])
-@write_access
-@blp.arguments(ExperienceWriteSchema)
-@blp.response(200, ExperienceSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def update_experience(data: dict, experience_id: int):
+_one = "/experiences/<int:experience_id>"
+_write = partial(write_route, blp, load=_experience)
+
+
+@_write(_one, ExperienceSchema, body=ExperienceWriteSchema, method="PUT")
+def update_experience(data: dict, experience: Experience) -> Experience:
     """Replace an experience's text, tags and standards (its author and the organisation's
     editors)."""
-    experience = _experience(experience_id)
-    return experience_services.update_experience(
-        require_user(),
-        experience,
-        title=data["title"],
-        body=data["body"],
-        tags=_tags(data["tags"]),
-        standard_ids=data["standard_ids"],
-    )
+    values = _experience_values(data)
+    return common.api_write(experience_services.update_experience, experience, **values)
 
 
-@blp.route("/experiences/<int:experience_id>/publish", methods=["POST"])
-@write_access
-@blp.response(200, ExperienceSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def publish_experience(experience_id: int):
+@_write(f"{_one}/publish", ExperienceSchema)
+def publish_experience(experience: Experience) -> Experience:
     """Publish a draft (the organisation must be verified)."""
-    return experience_services.publish_experience(require_user(), _experience(experience_id))
+    return common.api_write(experience_services.publish_experience, experience)
 
 
-@blp.route("/experiences/<int:experience_id>/unpublish", methods=["POST"])
-@write_access
-@blp.response(200, ExperienceSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def unpublish_experience(experience_id: int):
+@_write(f"{_one}/unpublish", ExperienceSchema, errors=(404,))
+def unpublish_experience(experience: Experience) -> Experience:
     """Turn a published experience back into a draft."""
-    return experience_services.unpublish_experience(require_user(), _experience(experience_id))
+    return common.api_write(experience_services.unpublish_experience, experience)
 
 
-@blp.route("/experiences/<int:experience_id>/comments", methods=["POST"])
-@write_access
-@blp.arguments(CommentWriteSchema)
-@blp.response(201, CommentSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def add_comment(data: dict, experience_id: int):
+@_write(f"{_one}/comments", CommentSchema, body=CommentWriteSchema, status=201)
+def add_comment(data: dict, experience: Experience) -> ExperienceComment:
     """Comment on a published experience (any authenticated user)."""
-    return experience_services.add_comment(require_user(), _experience(experience_id), data["body"])
+    return common.api_write(experience_services.add_comment, experience, data["body"])

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.models import TimestampMixin, enum_column
+from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk
 from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.plans.models import PlanStep
@@ -65,12 +65,8 @@ class Experience(TimestampMixin, db.Model):
     __table_args__ = (Index("ix_experiences_published_at_id", "published_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
+    author_id: Mapped[int | None] = set_null_fk("users.id")
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[ExperienceStatus] = enum_column(
@@ -78,9 +74,7 @@ class Experience(TimestampMixin, db.Model):
     )
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The step of one of the organisation's public plans that the lesson comes from (optional).
-    plan_step_id: Mapped[int | None] = mapped_column(
-        ForeignKey("plan_steps.id", ondelete="SET NULL"), index=True
-    )
+    plan_step_id: Mapped[int | None] = set_null_fk("plan_steps.id")
 
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
@@ -109,15 +103,11 @@ class ExperienceComment(TimestampMixin, db.Model):
     __tablename__ = "experience_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    experience_id: Mapped[int] = mapped_column(
-        ForeignKey("experiences.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    experience_id: Mapped[int] = cascade_fk("experiences.id")
+    author_id: Mapped[int | None] = set_null_fk("users.id")
     body: Mapped[str] = mapped_column(Text)
     removed: Mapped[bool] = mapped_column(default=False)
-    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    removed_by_id: Mapped[int | None] = set_null_fk("users.id", index=False)
 
     experience: Mapped[Experience] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

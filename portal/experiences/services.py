@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
+from portal.core.queries import get_under
+from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import (
     Experience,
@@ -25,12 +26,11 @@ from portal.experiences.models import (
 )
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import has_role, is_member, member_organisations
+from portal.orgs.services import has_role, is_member, member_organisations, where_organisation
 from portal.plans.models import PlanStatus, PlanStep
 from portal.standards.models import Standard
 from portal.standards.services import standards_by_ids
 
-NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
 MAX_TAGS = 10
 
 # --- tags ------------------------------------------------------------------------------------
@@ -115,6 +115,13 @@ def get_experience(actor: User | None, experience_id: int) -> Experience:
     return experience
 
 
+def get_experience_to_edit(actor: User | None, experience_id: int) -> Experience:
+    """Find an experience for its edit page: its author and the organisation's editors."""
+    experience = get_experience(actor, experience_id)
+    require_permission(actor, can_edit_experience, experience)
+    return experience
+
+
 @dataclass(frozen=True)
 class ExperienceFilter:
     tag: str | None = None
@@ -162,14 +169,13 @@ def _experience_query(filters: ExperienceFilter) -> Select:
                 .where(Standard.slug == filters.standard)
             )
         )
-    if filters.kind or filters.county_code:
-        stmt = stmt.join(Organisation, Organisation.id == Experience.organisation_id)
-        if filters.kind:
-            stmt = stmt.where(Organisation.kind == filters.kind)
-        if filters.county_code:
-            stmt = stmt.where(Organisation.county_code == filters.county_code)
-    if filters.organisation_id:
-        stmt = stmt.where(Experience.organisation_id == filters.organisation_id)
+    stmt = where_organisation(
+        stmt,
+        Experience.organisation_id,
+        kind=filters.kind,
+        county_code=filters.county_code,
+        organisation_id=filters.organisation_id,
+    )
     stmt = stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
     return _experience_list_options(stmt)
 
@@ -215,6 +221,21 @@ def _load_plan_step(
     return step
 
 
+def _tag_names(tags: list[str] | None, errors: dict[str, list[str]]) -> list[str]:
+    names = tags or []
+    if len(names) > MAX_TAGS:
+        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
+    return names
+
+
+def _require_editor(actor: User | None, experience: Experience) -> User:
+    """The actor, if they may edit the experience; a draft they may not see is not there."""
+    actor = require_login(actor)
+    if not can_see_experience(actor, experience):
+        raise NotFound(_("No such experience."))
+    return require_permission(actor, can_edit_experience, experience)
+
+
 def create_experience(
     actor: User | None,
     organisation: Organisation,
@@ -226,17 +247,12 @@ def create_experience(
     plan_step_id: int | None = None,
 ) -> Experience:
     """Write a draft experience on behalf of an organisation the actor belongs to."""
-    actor = require_login(actor)
-    if not is_member(actor, organisation):
-        raise forbidden()
+    actor = require_permission(actor, is_member, organisation)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = _load_plan_step(plan_step_id, organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    names = _tag_names(tags, errors)
+    raise_field_errors(errors)
     experience = Experience(
         plan_step=step,
         organisation=organisation,
@@ -266,21 +282,14 @@ def update_experience(
 
     `plan_step_id` left out keeps the current link; None removes it.
     """
-    actor = require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    actor = _require_editor(actor, experience)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = experience.plan_step
     if plan_step_id is not ...:
         step = _load_plan_step(plan_step_id, experience.organisation, errors)
-    names = tags or []
-    if len(names) > MAX_TAGS:
-        errors["tags"] = [_("At most %(n)d tags.", n=MAX_TAGS)]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    names = _tag_names(tags, errors)
+    raise_field_errors(errors)
     experience.plan_step = step
     experience.title = title.strip()
     experience.body = body.strip()
@@ -292,11 +301,7 @@ def update_experience(
 
 def publish_experience(actor: User | None, experience: Experience) -> Experience:
     """Publish a draft; the organisation must be verified."""
-    actor = require_login(actor)
-    if not can_see_experience(actor, experience):
-        raise NotFound(_("No such experience."))
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    actor = _require_editor(actor, experience)
     if not experience.organisation.verified:
         raise ValidationError(_("The organisation is not verified yet and cannot publish."))
     if not experience.is_published:
@@ -308,9 +313,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
 
 def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
     """Turn a published experience back into a draft."""
-    actor = require_login(actor)
-    if not can_edit_experience(actor, experience):
-        raise forbidden()
+    actor = require_permission(actor, can_edit_experience, experience)
     experience.status = ExperienceStatus.DRAFT
     db.session.flush()
     return experience
@@ -321,12 +324,17 @@ def can_remove_comment(actor: User | None, comment: ExperienceComment) -> bool:
     admins."""
     if actor is None:
         return False
-    experience = comment.experience
+    return comment.author_id == actor.id or can_moderate_comments(actor, comment.experience)
+
+
+def can_moderate_comments(actor: User | None, experience: Experience) -> bool:
+    """The experience's author (while a member) and its organisation's admins remove any
+    comment on it."""
+    if actor is None:
+        return False
     return (
-        comment.author_id == actor.id
-        or (experience.author_id == actor.id and is_member(actor, experience.organisation))
-        or has_role(actor, experience.organisation, Role.ADMIN)
-    )
+        experience.author_id == actor.id and is_member(actor, experience.organisation)
+    ) or has_role(actor, experience.organisation, Role.ADMIN)
 
 
 def add_comment(actor: User | None, experience: Experience, body: str) -> ExperienceComment:
@@ -340,8 +348,7 @@ def add_comment(actor: User | None, experience: Experience, body: str) -> Experi
     require_text(errors, "body", body)
     if len(body or "") > 5000:
         errors["body"] = [_("At most 5000 characters.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     comment = ExperienceComment(experience=experience, author_id=actor.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -349,18 +356,19 @@ def add_comment(actor: User | None, experience: Experience, body: str) -> Experi
 
 
 def get_comment(experience: Experience, comment_id: int) -> ExperienceComment:
-    comment = db.session.get(ExperienceComment, comment_id)
-    if comment is None or comment.experience_id != experience.id:
-        raise NotFound(_("No such comment."))
-    return comment
+    return get_under(
+        ExperienceComment,
+        comment_id,
+        parent="experience_id",
+        parent_id=experience.id,
+        missing=_("No such comment."),
+    )
 
 
 def remove_comment(actor: User | None, comment: ExperienceComment) -> ExperienceComment:
     """Hide a comment's text (its author, the experience's author, organisation admins, site
     admins)."""
-    actor = require_login(actor)
-    if not can_remove_comment(actor, comment):
-        raise forbidden()
+    actor = require_permission(actor, can_remove_comment, comment)
     comment.removed = True
     comment.removed_by_id = actor.id
     db.session.flush()

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.args import choice_arg, enum_arg, int_arg
-from portal.core.forms import apply_service_errors, id_choices
-from portal.errors import NotAuthorized, ValidationError
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
+from portal.core.urls import object_url
 from portal.experiences import services
 from portal.experiences.forms import (
     CommentForm,
     ExperienceEditForm,
     ExperienceForm,
 )
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import OrganisationKind
 from portal.orgs.services import get_organisation_by_id, list_counties
 from portal.plans.services import can_view_plan, public_steps_of
@@ -39,7 +38,7 @@ def index():
     standards = all_standards()
     kind = enum_arg("kind", OrganisationKind)
     filters = services.ExperienceFilter(
-        tag=(request.args.get("tag") or "").strip()[:60] or None,
+        tag=text_arg("tag", max_length=60),
         standard=choice_arg("standard", (s.slug for s in standards)),
         kind=kind,
         county_code=choice_arg("county", (c.code for c in counties)),
@@ -75,9 +74,19 @@ def _experience_form(form_cls, **kwargs):
     return form
 
 
-def _step_id(form) -> int | None:
-    value = form.plan_step_id.data or ""
-    return int(value) if value.isdigit() and len(value) < 10 else None
+def _experience_values(form) -> dict:
+    step = form.plan_step_id.data or ""
+    return {
+        "title": form.title.data,
+        "body": form.body.data,
+        "tags": services.parse_tags(form.tags.data),
+        "standard_ids": form.standard_ids.data,
+        "plan_step_id": int(step) if step.isdigit() and len(step) < 10 else None,
+    }
+
+
+_show_url = object_url("experiences.show", experience_id="id")
+_FORM_PAGE = FormPage("experiences/form.html", _show_url)
 
 
 @experiences_bp.route("/new", methods=["GET", "POST"])
@@ -85,25 +94,16 @@ def _step_id(form) -> int | None:
 def new():
     """Write an experience (saved as a draft)."""
     form = _experience_form(ExperienceForm)
-    if form.validate_on_submit():
-        try:
-            org = get_organisation_by_id(form.organisation_id.data)
-            experience = services.create_experience(
-                current_actor(),
-                org,
-                title=form.title.data,
-                body=form.body.data,
-                tags=services.parse_tags(form.tags.data),
-                standard_ids=form.standard_ids.data,
-                plan_step_id=_step_id(form),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("The draft is saved. Publish it when it is ready."), "success")
-            return redirect(url_for("experiences.show", experience_id=experience.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("experiences/form.html", form=form, experience=None), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.create_experience(
+            current_actor(),
+            get_organisation_by_id(form.organisation_id.data),
+            **_experience_values(form),
+        ),
+        _("The draft is saved. Publish it when it is ready."),
+        experience=None,
+    )
 
 
 def _render_experience(experience, comment_form=None, status: int = 200):
@@ -112,13 +112,7 @@ def _render_experience(experience, comment_form=None, status: int = 200):
         "experiences/show.html",
         experience=experience,
         can_edit=services.can_edit_experience(actor, experience),
-        # The experience's author and the organisation's admins remove any comment on it.
-        moderates=services.has_role(actor, experience.organisation, services.Role.ADMIN)
-        or bool(
-            actor
-            and experience.author_id == actor.id
-            and services.is_member(actor, experience.organisation)
-        ),
+        moderates=services.can_moderate_comments(actor, experience),
         comment_form=comment_form or CommentForm(),
         # Only link a plan the viewer may see (the service keeps links to public plans only).
         plan_step=experience.plan_step
@@ -139,9 +133,7 @@ def show(experience_id: int):
 def edit(experience_id: int):
     """Edit an experience (its author and the organisation's editors)."""
     actor = current_actor()
-    experience = services.get_experience(actor, experience_id)
-    if not services.can_edit_experience(actor, experience):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    experience = services.get_experience_to_edit(actor, experience_id)
     # Plain data, not obj=: the tags are Tag rows on the model but one text in the form.
     form = _experience_form(
         ExperienceEditForm,
@@ -153,52 +145,36 @@ def edit(experience_id: int):
             "plan_step_id": str(experience.plan_step_id or ""),
         },
     )
-    if form.validate_on_submit():
-        try:
-            services.update_experience(
-                actor,
-                experience,
-                title=form.title.data,
-                body=form.body.data,
-                tags=services.parse_tags(form.tags.data),
-                standard_ids=form.standard_ids.data,
-                plan_step_id=_step_id(form),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("experiences.show", experience_id=experience.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("experiences/form.html", form=form, experience=experience), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.update_experience(actor, experience, **_experience_values(form)),
+        _("Saved."),
+        experience=experience,
+    )
+
+
+def _button(experience_id: int, action, success: str):
+    """A button on an experience's page: run the service `action` on it, back to the page."""
+    actor = current_actor()
+    experience = services.get_experience(actor, experience_id)
+    button_change(lambda: action(actor, experience), success)
+    return redirect(_show_url(experience))
 
 
 @experiences_bp.post("/<int:experience_id>/publish")
 @login_required
 def publish(experience_id: int):
     """Publish a draft."""
-    actor = current_actor()
-    experience = services.get_experience(actor, experience_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.publish_experience(actor, experience)
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The experience is published."), "success")
-    return redirect(url_for("experiences.show", experience_id=experience.id))
+    return _button(experience_id, services.publish_experience, _("The experience is published."))
 
 
 @experiences_bp.post("/<int:experience_id>/unpublish")
 @login_required
 def unpublish(experience_id: int):
     """Turn a published experience back into a draft."""
-    actor = current_actor()
-    experience = services.get_experience(actor, experience_id)
-    if EmptyForm().validate_on_submit():
-        services.unpublish_experience(actor, experience)
-        flash(_("The experience is a draft again."), "success")
-    return redirect(url_for("experiences.show", experience_id=experience.id))
+    return _button(
+        experience_id, services.unpublish_experience, _("The experience is a draft again.")
+    )
 
 
 @experiences_bp.post("/<int:experience_id>/comments")
@@ -208,15 +184,13 @@ def comment(experience_id: int):
     actor = current_actor()
     experience = services.get_experience(actor, experience_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.add_comment(actor, experience, form.body.data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Your comment is published."), "success")
-            return redirect(url_for("experiences.show", experience_id=experience.id))
-    return _render_experience(experience, comment_form=form, status=422)
+    done = submit_form(
+        form,
+        lambda: services.add_comment(actor, experience, form.body.data),
+        _("Your comment is published."),
+        lambda _comment: _show_url(experience),
+    )
+    return done or _render_experience(experience, comment_form=form, status=422)
 
 
 @experiences_bp.post("/<int:experience_id>/comments/<int:comment_id>/remove")
@@ -226,7 +200,5 @@ def remove_comment(experience_id: int, comment_id: int):
     actor = current_actor()
     experience = services.get_experience(actor, experience_id)
     comment = services.get_comment(experience, comment_id)
-    if EmptyForm().validate_on_submit():
-        services.remove_comment(actor, comment)
-        flash(_("The comment is removed."), "success")
-    return redirect(url_for("experiences.show", experience_id=experience.id))
+    button_change(lambda: services.remove_comment(actor, comment), _("The comment is removed."))
+    return redirect(_show_url(experience))

@@ -3,40 +3,29 @@ the feature's services, which hold every rule)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portal.api.auth import require_user, write_access
-from portal.api.common import (
-    CSV_MAX_ROWS,
-    LINK_HEADER,
-    OrganisationRefSchema,
-    PaginationArgsSchema,
-    StandardRefSchema,
-    UtcDateTime,
-    body_field_names,
-    check_id,
-    id_field,
-    last_modified,
-    organisation_field,
-    organisation_from_body,
-    page_schema,
-    paginated,
-    text_field,
-)
-from portal.core.csv_export import csv_response
+from portal.api import common
+from portal.api.resources import api_blueprint, collection_routes, item_route, write_route
 from portal.needs import services as need_services
-from portal.needs.models import AdaptationNeed, NeedStatus, ProductArea, SupportStatus
-from portal.orgs.models import OrganisationKind
+from portal.needs.export import NEED_COLUMNS
+from portal.needs.models import (
+    AdaptationNeed,
+    NeedBacking,
+    NeedStatus,
+    ProductArea,
+    SupplierAnswer,
+    SupportStatus,
+)
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_needs",
     __name__,
-    url_prefix="/api/v1",
-    description="Adaptation needs of municipalities and authorities, backings and supplier "
-    "answers.",
+    "Adaptation needs of municipalities and authorities, backings and supplier answers.",
 )
 
 
@@ -44,8 +33,8 @@ blp = Blueprint(
 
 
 class BackingSchema(ma.Schema):
-    organization = fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
-    created_at = UtcDateTime(required=True)
+    organization = common.organisation_ref()
+    created_at = common.UtcDateTime(required=True)
 
 
 class AnswerVersionSchema(ma.Schema):
@@ -54,19 +43,19 @@ class AnswerVersionSchema(ma.Schema):
     support_status = fields.Enum(SupportStatus, by_value=True, required=True)
     available_from = fields.Date(required=True, allow_none=True)
     body = fields.String(required=True)
-    written_at = UtcDateTime(required=True)
+    written_at = common.UtcDateTime(required=True)
 
 
 class AnswerSchema(ma.Schema):
     id = fields.Integer(required=True)
-    organization = fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
+    organization = common.organisation_ref()
     product = fields.String(required=True)
     support_status = fields.Enum(SupportStatus, by_value=True, required=True)
     available_from = fields.Date(required=True, allow_none=True)
     body = fields.String(required=True, metadata={"description": "Markdown."})
     accepted = fields.Boolean(required=True)
-    created_at = UtcDateTime(required=True)
-    updated_at = UtcDateTime(required=True)
+    created_at = common.UtcDateTime(required=True)
+    updated_at = common.UtcDateTime(required=True)
     versions = fields.List(
         fields.Nested(AnswerVersionSchema),
         required=True,
@@ -78,14 +67,14 @@ class NeedSummarySchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     status = fields.Enum(NeedStatus, by_value=True, required=True)
-    organization = fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
-    standard = fields.Nested(StandardRefSchema, required=True, allow_none=True)
+    organization = common.organisation_ref()
+    standard = fields.Nested(common.StandardRefSchema, required=True, allow_none=True)
     product_area = fields.Enum(ProductArea, by_value=True, required=True)
     desired_by = fields.Date(required=True, allow_none=True)
     backing_count = fields.Integer(required=True)
     answer_count = fields.Integer(required=True)
-    created_at = UtcDateTime(required=True)
-    updated_at = UtcDateTime(required=True)
+    created_at = common.UtcDateTime(required=True)
+    updated_at = common.UtcDateTime(required=True)
 
 
 class NeedSchema(NeedSummarySchema):
@@ -94,21 +83,17 @@ class NeedSchema(NeedSummarySchema):
     answers = fields.List(fields.Nested(AnswerSchema), required=True)
 
 
-NeedPageSchema = page_schema(NeedSummarySchema, "NeedPage")
+NeedPageSchema = common.page_schema(NeedSummarySchema, "NeedPage")
 
 
-class NeedFilterSchema(PaginationArgsSchema):
+class NeedFilterSchema(common.PaginationArgsSchema):
     status = fields.Enum(NeedStatus, by_value=True, load_default=None)
-    standard = text_field(120, load_default=None, metadata={"description": "A standard's slug."})
+    standard = common.standard_slug_arg()
     area = fields.Enum(
         ProductArea, by_value=True, load_default=None, metadata={"description": "Product area."}
     )
-    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)
-    county = fields.String(
-        load_default=None,
-        validate=validate.Regexp(r"^[0-9]{2}$"),
-        metadata={"description": "Two-digit county code."},
-    )
+    kind = common.kind_arg()
+    county = common.county_arg()
     sort = fields.String(
         load_default="backed",
         validate=validate.OneOf(need_services.NEED_SORTS),
@@ -116,21 +101,16 @@ class NeedFilterSchema(PaginationArgsSchema):
     )
 
 
-class NeedCsvArgsSchema(NeedFilterSchema):
-    class Meta:
-        exclude = ("page", "per_page")
-
-
 class NeedWriteSchema(ma.Schema):
-    title = text_field(200, required=True)
-    description = text_field(50_000, required=True, metadata={"description": "Markdown."})
-    standard_id = id_field(load_default=None, allow_none=True)
+    title = common.text_field(200, required=True)
+    description = common.text_field(50_000, required=True, metadata={"description": "Markdown."})
+    standard_id = common.id_field(load_default=None, allow_none=True)
     product_area = fields.Enum(ProductArea, by_value=True, load_default=ProductArea.OTHER)
     desired_by = fields.Date(load_default=None, allow_none=True)
 
 
 class NeedCreateSchema(NeedWriteSchema):
-    organization = organisation_field()
+    organization = common.organisation_field()
 
 
 class NeedStatusSchema(ma.Schema):
@@ -143,22 +123,22 @@ class NeedStatusSchema(ma.Schema):
 
 
 class BackingWriteSchema(ma.Schema):
-    organization = organisation_field()
+    organization = common.organisation_field()
 
 
 class BackingDeleteArgsSchema(ma.Schema):
-    organization = organisation_field()
+    organization = common.organisation_field()
 
 
 class AnswerUpdateSchema(ma.Schema):
-    product = text_field(200, required=True)
+    product = common.text_field(200, required=True)
     support_status = fields.Enum(SupportStatus, by_value=True, required=True)
     available_from = fields.Date(load_default=None, allow_none=True)
-    body = text_field(10_000, load_default="", metadata={"description": "Markdown."})
+    body = common.text_field(10_000, load_default="", metadata={"description": "Markdown."})
 
 
 class AnswerCreateSchema(AnswerUpdateSchema):
-    organization = organisation_field()
+    organization = common.organisation_field()
 
 
 class AcceptSchema(ma.Schema):
@@ -177,8 +157,12 @@ def _filters(args: dict) -> need_services.NeedFilter:
 
 
 def _need(need_id: int) -> AdaptationNeed:
-    check_id(need_id, _("No such need."))
-    return need_services.get_need(need_id)
+    return common.load(need_services.get_need, need_id, _("No such need."))
+
+
+def _answer(need_id: int, answer_id: int) -> SupplierAnswer:
+    need = _need(need_id)
+    return common.load(partial(need_services.get_answer, need), answer_id, _("No such answer."))
 
 
 def _reloaded(need_id: int) -> AdaptationNeed:
@@ -210,107 +194,74 @@ def _answer_values(data: dict) -> dict:
 
 # --- reads -----------------------------------------------------------------------------------
 
-
-@blp.route("/needs")
-@blp.arguments(NeedFilterSchema, location="query")
-@blp.response(200, NeedPageSchema, headers={"Link": LINK_HEADER})
-def list_needs(args: dict):
-    """List adaptation needs, filtered and sorted like the needs page."""
-    page = need_services.list_needs(_filters(args), args["page"], args["per_page"])
-    return paginated(page)
-
-
-@blp.route("/needs.csv")
-@blp.arguments(NeedCsvArgsSchema, location="query")
-@blp.response(200, {"type": "string"}, content_type="text/csv")
-def export_needs(args: dict):
-    """Download the needs matching the filters as CSV."""
-    rows = need_services.export_needs(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("id", lambda n: n.id),
-            ("title", lambda n: n.title),
-            ("status", lambda n: n.status),
-            ("organization", lambda n: n.organisation.slug),
-            ("organization_name", lambda n: n.organisation.name),
-            ("kind", lambda n: n.organisation.kind),
-            ("county_code", lambda n: n.organisation.county_code),
-            ("standard", lambda n: n.standard.slug if n.standard else None),
-            ("product_area", lambda n: n.product_area),
-            ("desired_by", lambda n: n.desired_by.isoformat() if n.desired_by else None),
-            ("backing_count", lambda n: n.backing_count),
-            ("answer_count", lambda n: n.answer_count),
-            ("created_at", lambda n: n.created_at.date().isoformat()),
-        ],
-        rows,
-        "needs.csv",
-    )
+collection_routes(
+    blp,
+    "/needs",
+    NeedFilterSchema,
+    NeedPageSchema,
+    NEED_COLUMNS,
+    filters=_filters,
+    services=(need_services.list_needs, need_services.export_needs),
+    docs=(
+        "List adaptation needs, filtered and sorted like the needs page.",
+        "Download the needs matching the filters as CSV.",
+    ),
+)
 
 
-@blp.route("/needs/<int:need_id>")
-@blp.response(200, NeedSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def get_need(need_id: int):
+@item_route(blp, "/needs/<int:need_id>", NeedSchema)
+def get_need(need_id: int) -> AdaptationNeed:
     """Get a need with the organisations backing it and the supplier answers (with history)."""
-    need = _need(need_id)
-    return need, 200, last_modified(need.updated_at)
+    return _need(need_id)
 
 
 # --- writes ----------------------------------------------------------------------------------
 
 
 @blp.route("/needs", methods=["POST"])
-@write_access
 @blp.arguments(NeedCreateSchema)
 @blp.response(201, NeedSchema)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def create_need(data: dict):
     """Post a need on behalf of a verified municipality or authority (its editors)."""
-    org = organisation_from_body(data["organization"])
-    with body_field_names():
-        need = need_services.post_need(require_user(), org, **_need_values(data))
+    org = common.organisation_from_body(data["organization"])
+    need = common.api_write(need_services.post_need, org, **_need_values(data))
     return _reloaded(need.id)
 
 
-@blp.route("/needs/<int:need_id>", methods=["PUT"])
-@write_access
-@blp.arguments(NeedWriteSchema)
-@blp.response(200, NeedSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def update_need(data: dict, need_id: int):
+_one = "/needs/<int:need_id>"
+_answer_url = f"{_one}/answers/<int:answer_id>"
+# A change to a need answers the need as its page shows it afterwards.
+_need_write = partial(
+    write_route,
+    blp,
+    schema=NeedSchema,
+    load=_need,
+    answer=lambda need, _changed: _reloaded(need.id),
+)
+_answer_write = partial(write_route, blp, schema=AnswerSchema, load=_answer)
+
+
+@_need_write(_one, body=NeedWriteSchema, method="PUT")
+def update_need(data: dict, need: AdaptationNeed) -> AdaptationNeed:
     """Replace a need's text, standard, product area and date (the owner's editors)."""
-    need = need_services.update_need(require_user(), _need(need_id), **_need_values(data))
-    return _reloaded(need.id)
+    return common.api_write(need_services.update_need, need, **_need_values(data))
 
 
-@blp.route("/needs/<int:need_id>/status", methods=["POST"])
-@write_access
-@blp.arguments(NeedStatusSchema)
-@blp.response(200, NeedSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def change_status(data: dict, need_id: int):
+@_need_write(f"{_one}/status", body=NeedStatusSchema)
+def change_status(data: dict, need: AdaptationNeed) -> AdaptationNeed:
     """Resolve, close or reopen a need (the owner's editors)."""
-    need = need_services.change_need_status(require_user(), _need(need_id), data["status"])
-    return _reloaded(need.id)
+    return common.api_write(need_services.change_need_status, need, data["status"])
 
 
-@blp.route("/needs/<int:need_id>/backing", methods=["POST"])
-@write_access
-@blp.arguments(BackingWriteSchema)
-@blp.response(201, NeedSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def back_need(data: dict, need_id: int):
+@_need_write(f"{_one}/backing", body=BackingWriteSchema, status=201)
+def back_need(data: dict, need: AdaptationNeed) -> NeedBacking:
     """Back a need ("we need this too") on behalf of an organisation (its editors), once."""
-    need = _need(need_id)
-    need_services.back_need(require_user(), need, organisation_from_body(data["organization"]))
-    return _reloaded(need.id)
+    org = common.organisation_from_body(data["organization"])
+    return common.api_write(need_services.back_need, need, org)
 
 
 @blp.route("/needs/<int:need_id>/backing", methods=["DELETE"])
-@write_access
 @blp.arguments(BackingDeleteArgsSchema, location="query")
 @blp.response(204)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -318,11 +269,12 @@ def back_need(data: dict, need_id: int):
 def unback_need(args: dict, need_id: int):
     """Withdraw an organisation's backing (its editors)."""
     need = _need(need_id)
-    need_services.unback_need(require_user(), need, organisation_from_body(args["organization"]))
+    common.api_write(
+        need_services.unback_need, need, common.organisation_from_body(args["organization"])
+    )
 
 
 @blp.route("/needs/<int:need_id>/answers", methods=["POST"])
-@write_access
 @blp.arguments(AnswerCreateSchema)
 @blp.response(201, AnswerSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -330,31 +282,17 @@ def unback_need(args: dict, need_id: int):
 def answer_need(data: dict, need_id: int):
     """Answer a need on behalf of a verified system supplier (its members), once."""
     need = _need(need_id)
-    org = organisation_from_body(data["organization"])
-    with body_field_names():
-        return need_services.answer_need(require_user(), need, org, **_answer_values(data))
+    org = common.organisation_from_body(data["organization"])
+    return common.api_write(need_services.answer_need, need, org, **_answer_values(data))
 
 
-@blp.route("/needs/<int:need_id>/answers/<int:answer_id>", methods=["PUT"])
-@write_access
-@blp.arguments(AnswerUpdateSchema)
-@blp.response(200, AnswerSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def update_answer(data: dict, need_id: int, answer_id: int):
+@_answer_write(_answer_url, body=AnswerUpdateSchema, method="PUT")
+def update_answer(data: dict, answer: SupplierAnswer) -> SupplierAnswer:
     """Change an answer (the supplier's members); the earlier text is kept as a version."""
-    need = _need(need_id)
-    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return need_services.update_answer(require_user(), answer, **_answer_values(data))
+    return common.api_write(need_services.update_answer, answer, **_answer_values(data))
 
 
-@blp.route("/needs/<int:need_id>/answers/<int:answer_id>/accept", methods=["POST"])
-@write_access
-@blp.arguments(AcceptSchema)
-@blp.response(200, AnswerSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def accept_answer(data: dict, need_id: int, answer_id: int):
+@_answer_write(f"{_answer_url}/accept", body=AcceptSchema, errors=(404,))
+def accept_answer(data: dict, answer: SupplierAnswer) -> SupplierAnswer:
     """Mark an answer as accepted, or not (the owner's editors)."""
-    need = _need(need_id)
-    answer = need_services.get_answer(need, check_id(answer_id, _("No such answer.")))
-    return need_services.set_answer_accepted(require_user(), answer, data["accepted"])
+    return common.api_write(need_services.set_answer_accepted, answer, data["accepted"])

@@ -195,35 +195,25 @@ def _seed_need(spec: dict, report: SeedReport) -> None:
         )
         if supplier is None or supplier_user is None:
             continue
-        first = answer_spec.get("earlier") or {
-            "product": answer_spec["product"],
-            "status": answer_spec["status"],
-            "available_from": answer_spec["available_from"],
-            "body": answer_spec["body"],
-        }
-        answer = services.answer_need(
-            supplier_user,
-            need,
-            supplier,
-            product=first["product"],
-            support_status=first["status"],
-            available_from=first["available_from"],
-            body=first["body"],
-        )
+        # An answer with an earlier version is written as that version first, then edited.
+        first = answer_spec.get("earlier") or answer_spec
+        answer = services.answer_need(supplier_user, need, supplier, **_answer_fields(first))
         if answer_spec.get("earlier"):
-            services.update_answer(
-                supplier_user,
-                answer,
-                product=answer_spec["product"],
-                support_status=answer_spec["status"],
-                available_from=answer_spec["available_from"],
-                body=answer_spec["body"],
-            )
+            services.update_answer(supplier_user, answer, **_answer_fields(answer_spec))
         if answer_spec.get("accepted"):
             services.set_answer_accepted(author, answer, True)
         report.count("demo supplier answers", True)
     if spec.get("resolve"):
         services.change_need_status(author, need, NeedStatus.RESOLVED)
+
+
+def _answer_fields(spec: dict) -> dict:
+    return {
+        "product": spec["product"],
+        "support_status": spec["status"],
+        "available_from": spec["available_from"],
+        "body": spec["body"],
+    }
 
 
 def seed_need_demo(report: SeedReport) -> None:

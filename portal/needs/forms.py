@@ -6,14 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField
+from portal.core.forms import OrganisationIdField, label_choices
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
 
 PRODUCT_AREA_LABELS = {
@@ -39,14 +38,6 @@ NEED_STATUS_LABELS = {
 }
 
 
-def product_area_choices() -> list[SelectChoice]:
-    return [SelectChoice(k.value, v) for k, v in PRODUCT_AREA_LABELS.items()]
-
-
-def support_status_choices() -> list[SelectChoice]:
-    return [SelectChoice(k.value, v) for k, v in SUPPORT_STATUS_LABELS.items()]
-
-
 class NeedForm(FlaskForm):
     organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -55,7 +46,9 @@ class NeedForm(FlaskForm):
         _l("Standard or national solution"), choices=[], validators=[Optional()]
     )
     product_area = SelectField(
-        _l("Product area"), choices=product_area_choices, default=ProductArea.OTHER.value
+        _l("Product area"),
+        choices=label_choices(PRODUCT_AREA_LABELS),
+        default=ProductArea.OTHER.value,
     )
     desired_by = DateField(_l("Desired by"), validators=[Optional()])
 
@@ -71,7 +64,7 @@ class BackingForm(FlaskForm):
 class AnswerForm(FlaskForm):
     organisation_id = OrganisationIdField(_l("Answer on behalf of"), choices=[])
     product = StringField(_l("Product"), validators=[DataRequired(), Length(max=200)])
-    support_status = SelectField(_l("Support"), choices=support_status_choices)
+    support_status = SelectField(_l("Support"), choices=label_choices(SUPPORT_STATUS_LABELS))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     body = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=10000)])
 

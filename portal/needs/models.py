@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.models import TimestampMixin, enum_column, utcnow
+from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk, utcnow
 from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.standards.models import Standard
@@ -63,17 +62,11 @@ class AdaptationNeed(TimestampMixin, db.Model):
     __table_args__ = (Index("ix_adaptation_needs_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
+    author_id: Mapped[int | None] = set_null_fk("users.id")
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
-    standard_id: Mapped[int | None] = mapped_column(
-        ForeignKey("standards.id", ondelete="SET NULL"), index=True
-    )
+    standard_id: Mapped[int | None] = set_null_fk("standards.id")
     product_area: Mapped[ProductArea] = enum_column(
         ProductArea, default=ProductArea.OTHER, index=True
     )
@@ -101,13 +94,9 @@ class NeedBacking(db.Model):
     __table_args__ = (UniqueConstraint("need_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(
-        ForeignKey("adaptation_needs.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    backed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    need_id: Mapped[int] = cascade_fk("adaptation_needs.id")
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
+    backed_by_id: Mapped[int | None] = set_null_fk("users.id", index=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     need: Mapped[AdaptationNeed] = relationship(back_populates="backings")
@@ -122,13 +111,9 @@ class SupplierAnswer(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("need_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(
-        ForeignKey("adaptation_needs.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    need_id: Mapped[int] = cascade_fk("adaptation_needs.id")
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
+    author_id: Mapped[int | None] = set_null_fk("users.id", index=False)
     product: Mapped[str] = mapped_column(String(200))
     support_status: Mapped[SupportStatus] = enum_column(SupportStatus, index=True)
     available_from: Mapped[date | None] = mapped_column(Date)
@@ -152,11 +137,9 @@ class SupplierAnswerVersion(db.Model):
     __table_args__ = (UniqueConstraint("answer_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("supplier_answers.id", ondelete="CASCADE"), index=True
-    )
+    answer_id: Mapped[int] = cascade_fk("supplier_answers.id")
     number: Mapped[int] = mapped_column(Integer)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = set_null_fk("users.id", index=False)
     product: Mapped[str] = mapped_column(String(200))
     support_status: Mapped[SupportStatus] = enum_column(SupportStatus)
     available_from: Mapped[date | None] = mapped_column(Date)

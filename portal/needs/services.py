@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -12,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.core.rules import forbidden, require_login, require_text
+from portal.core.queries import get_under
+from portal.core.rules import raise_field_errors, require_permission, require_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.needs.models import (
@@ -25,11 +27,16 @@ from portal.needs.models import (
     SupportStatus,
 )
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import has_role, is_member, member_organisations
+from portal.orgs.services import (
+    has_role,
+    is_member,
+    member_organisations,
+    require_role,
+    where_organisation,
+)
 from portal.standards.models import Standard
 
 NEED_OWNER_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY)
-MAX_TAGS = 10
 
 # --- adaptation needs ------------------------------------------------------------------------
 
@@ -46,6 +53,13 @@ def need_organisations(actor: User | None) -> list[Organisation]:
 def can_manage_need(actor: User | None, need: AdaptationNeed) -> bool:
     """Editors of the owning organisation (and site admins) edit, resolve and accept."""
     return has_role(actor, need.organisation, Role.EDITOR)
+
+
+def get_need_to_manage(actor: User | None, need_id: int) -> AdaptationNeed:
+    """Find a need for its edit page: editors of the owning organisation."""
+    need = get_need(need_id)
+    require_permission(actor, can_manage_need, need)
+    return need
 
 
 def get_need(need_id: int) -> AdaptationNeed:
@@ -98,14 +112,13 @@ def _need_query(filters: NeedFilter) -> Select:
         )
     if filters.product_area:
         stmt = stmt.where(AdaptationNeed.product_area == filters.product_area)
-    if filters.kind or filters.county_code:
-        stmt = stmt.join(Organisation, Organisation.id == AdaptationNeed.organisation_id)
-        if filters.kind:
-            stmt = stmt.where(Organisation.kind == filters.kind)
-        if filters.county_code:
-            stmt = stmt.where(Organisation.county_code == filters.county_code)
-    if filters.organisation_id:
-        stmt = stmt.where(AdaptationNeed.organisation_id == filters.organisation_id)
+    stmt = where_organisation(
+        stmt,
+        AdaptationNeed.organisation_id,
+        kind=filters.kind,
+        county_code=filters.county_code,
+        organisation_id=filters.organisation_id,
+    )
     if filters.sort == "newest":
         stmt = stmt.order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
     elif filters.sort == "desired_by":
@@ -253,16 +266,13 @@ def post_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Post a need on behalf of a verified municipality or authority (its editors)."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     errors, standard = _validate_need(title, description, standard_id)
     if organisation.kind not in NEED_OWNER_KINDS:
         errors["organisation_id"] = [_("Only municipalities and authorities post needs.")]
     elif not organisation.verified:
         errors["organisation_id"] = [_("The organisation is not verified yet.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     need = AdaptationNeed(
         organisation=organisation,
         author_id=actor.id,
@@ -289,12 +299,9 @@ def update_need(
     desired_by: date | None = None,
 ) -> AdaptationNeed:
     """Change a need (editors of the owning organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, need)
     errors, standard = _validate_need(title, description, standard_id)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     need.title = title.strip()
     need.description = description.strip()
     need.standard = standard
@@ -317,9 +324,7 @@ def change_need_status(
     actor: User | None, need: AdaptationNeed, status: NeedStatus
 ) -> AdaptationNeed:
     """Resolve, close or reopen a need (editors of the owning organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, need)
     if status not in _TRANSITIONS[need.status]:
         raise ValidationError(_("This change of status is not possible."))
     if status == NeedStatus.OPEN and need.answers:
@@ -341,9 +346,7 @@ def backing_organisations(actor: User | None, need: AdaptationNeed) -> list[Orga
 
 def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> NeedBacking:
     """Say "we need this too" on behalf of an organisation (its editors), once."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     if organisation.id == need.organisation_id:
         raise ValidationError(_("An organisation cannot back its own need."))
     if not organisation.verified:
@@ -365,9 +368,7 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
 
 def unback_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> None:
     """Withdraw an organisation's backing (its editors)."""
-    actor = require_login(actor)
-    if not has_role(actor, organisation, Role.EDITOR):
-        raise forbidden()
+    actor = require_role(actor, organisation, Role.EDITOR)
     backing = db.session.scalar(
         select(NeedBacking).where(
             NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
@@ -394,7 +395,27 @@ def can_edit_answer(actor: User | None, answer: SupplierAnswer) -> bool:
     return is_member(actor, answer.organisation)
 
 
-def _validate_answer(product: str, body: str) -> dict[str, list[str]]:
+class AnswerValues(TypedDict, total=False):
+    """What a supplier's answer says: the keywords of answer_need and update_answer."""
+
+    product: Required[str]
+    support_status: Required[SupportStatus]
+    available_from: date | None
+    body: str
+
+
+def _answer_fields(values: AnswerValues) -> dict[str, object]:
+    """An answer's fields as they are stored."""
+    return {
+        "product": values["product"].strip(),
+        "support_status": values["support_status"],
+        "available_from": values.get("available_from"),
+        "body": (values.get("body") or "").strip(),
+    }
+
+
+def _validate_answer(values: AnswerValues) -> dict[str, list[str]]:
+    product, body = values["product"], values.get("body", "")
     errors: dict[str, list[str]] = {}
     require_text(errors, "product", product)
     if len(product or "") > 200:
@@ -408,25 +429,18 @@ def answer_need(
     actor: User | None,
     need: AdaptationNeed,
     organisation: Organisation,
-    *,
-    product: str,
-    support_status: SupportStatus,
-    available_from: date | None = None,
-    body: str = "",
+    **values: Unpack[AnswerValues],
 ) -> SupplierAnswer:
     """Answer a need on behalf of a verified supplier (its members); one answer per supplier."""
-    actor = require_login(actor)
-    if not is_member(actor, organisation):
-        raise forbidden()
-    errors = _validate_answer(product, body)
+    actor = require_permission(actor, is_member, organisation)
+    errors = _validate_answer(values)
     if organisation.kind != OrganisationKind.SUPPLIER:
         errors["organisation_id"] = [_("Only system suppliers answer needs.")]
     elif not organisation.verified:
         errors["organisation_id"] = [_("The organisation is not verified yet.")]
     if not need.status.is_active:
         raise ValidationError(_("This need is no longer open."))
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     exists = db.session.scalar(
         select(SupplierAnswer.id).where(
             SupplierAnswer.need_id == need.id, SupplierAnswer.organisation_id == organisation.id
@@ -437,13 +451,7 @@ def answer_need(
             _("%(org)s has already answered; edit that answer instead.", org=organisation.name)
         )
     answer = SupplierAnswer(
-        need=need,
-        organisation=organisation,
-        author_id=actor.id,
-        product=product.strip(),
-        support_status=support_status,
-        available_from=available_from,
-        body=(body or "").strip(),
+        need=need, organisation=organisation, author_id=actor.id, **_answer_fields(values)
     )
     db.session.add(answer)
     if need.status == NeedStatus.OPEN:
@@ -453,31 +461,26 @@ def answer_need(
 
 
 def get_answer(need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
-    answer = db.session.get(SupplierAnswer, answer_id)
-    if answer is None or answer.need_id != need.id:
-        raise NotFound(_("No such answer."))
+    return get_under(
+        SupplierAnswer, answer_id, parent="need_id", parent_id=need.id, missing=_("No such answer.")
+    )
+
+
+def get_answer_to_edit(actor: User | None, need: AdaptationNeed, answer_id: int) -> SupplierAnswer:
+    """Find an answer for its edit page: members of the answering supplier."""
+    answer = get_answer(need, answer_id)
+    require_permission(actor, can_edit_answer, answer)
     return answer
 
 
 def update_answer(
-    actor: User | None,
-    answer: SupplierAnswer,
-    *,
-    product: str,
-    support_status: SupportStatus,
-    available_from: date | None = None,
-    body: str = "",
+    actor: User | None, answer: SupplierAnswer, **values: Unpack[AnswerValues]
 ) -> SupplierAnswer:
     """Change an answer; the previous text is kept as an earlier version."""
-    actor = require_login(actor)
-    if not can_edit_answer(actor, answer):
-        raise forbidden()
-    errors = _validate_answer(product, body)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    new = (product.strip(), support_status, available_from, (body or "").strip())
-    old = (answer.product, answer.support_status, answer.available_from, answer.body)
-    if new == old:
+    actor = require_permission(actor, can_edit_answer, answer)
+    raise_field_errors(_validate_answer(values))
+    new = _answer_fields(values)
+    if all(getattr(answer, name) == value for name, value in new.items()):
         return answer
     number = len(answer.versions) + 1
     answer.versions.append(
@@ -491,7 +494,8 @@ def update_answer(
             written_at=answer.updated_at,
         )
     )
-    answer.product, answer.support_status, answer.available_from, answer.body = new
+    for name, value in new.items():
+        setattr(answer, name, value)
     answer.author_id = actor.id
     # A changed answer has to be accepted again.
     answer.accepted = False
@@ -503,9 +507,7 @@ def set_answer_accepted(
     actor: User | None, answer: SupplierAnswer, accepted: bool
 ) -> SupplierAnswer:
     """Mark an answer as accepted, or not (editors of the need's organisation)."""
-    actor = require_login(actor)
-    if not can_manage_need(actor, answer.need):
-        raise forbidden()
+    actor = require_permission(actor, can_manage_need, answer.need)
     answer.accepted = accepted
     db.session.flush()
     return answer

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg
-from portal.core.forms import apply_service_errors, id_choices
-from portal.errors import NotAuthorized, ValidationError
+from portal.core.forms import (
+    EmptyForm,
+    FormPage,
+    button_change,
+    flash_change,
+    form_page,
+    id_choices,
+    submit_form,
+)
+from portal.core.urls import object_url
+from portal.errors import ValidationError
 from portal.needs import services
 from portal.needs.forms import (
     NEED_STATUS_LABELS,
@@ -22,12 +31,13 @@ from portal.needs.forms import (
     NeedForm,
 )
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import OrganisationKind
 from portal.orgs.services import get_organisation_by_id, list_counties
 from portal.standards.services import all_standards
 
 needs_bp = Blueprint("needs", __name__, url_prefix="/needs")
+_show_url = object_url("needs.show", need_id="id")
+_FORM_PAGE = FormPage("needs/form.html", _show_url)
 
 
 @needs_bp.app_context_processor
@@ -46,14 +56,13 @@ def need_index():
     """List adaptation needs with filters, sorted by backing or date."""
     counties = list_counties()
     standards = all_standards()
-    sort = request.args.get("sort") if request.args.get("sort") in services.NEED_SORTS else None
     filters = services.NeedFilter(
         status=enum_arg("status", NeedStatus),
         standard=choice_arg("standard", (s.slug for s in standards)),
         product_area=enum_arg("area", ProductArea),
         kind=enum_arg("kind", OrganisationKind),
         county_code=choice_arg("county", (c.code for c in counties)),
-        sort=sort or "backed",
+        sort=choice_arg("sort", services.NEED_SORTS) or "backed",
     )
     page = services.list_needs(filters, page=int_arg("page"))
     return render_template(
@@ -123,17 +132,14 @@ def need_new():
     if request.method == "GET" and request.args.get("standard"):
         standards = {s.slug: s.id for s in all_standards()}
         form.standard_id.data = str(standards.get(request.args["standard"], ""))
-    if form.validate_on_submit():
-        try:
-            org = get_organisation_by_id(form.organisation_id.data)
-            need = services.post_need(current_actor(), org, **_need_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("The need is published."), "success")
-            return redirect(url_for("needs.show", need_id=need.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("needs/form.html", form=form, need=None), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.post_need(
+            current_actor(), get_organisation_by_id(form.organisation_id.data), **_need_values(form)
+        ),
+        _("The need is published."),
+        need=None,
+    )
 
 
 def _render_need(need, *, answer_form=None, status: int = 200):
@@ -174,23 +180,17 @@ def need_show(need_id: int):
 def need_edit(need_id: int):
     """Edit a need (editors of the owning organisation)."""
     actor = current_actor()
-    need = services.get_need(need_id)
-    if not services.can_manage_need(actor, need):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    need = services.get_need_to_manage(actor, need_id)
     form = _need_form(NeedEditForm, obj=need)
     if request.method == "GET":
         form.standard_id.data = str(need.standard_id or "")
         form.product_area.data = need.product_area.value
-    if form.validate_on_submit():
-        try:
-            services.update_need(actor, need, **_need_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("needs.show", need_id=need.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("needs/form.html", form=form, need=need), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.update_need(actor, need, **_need_values(form)),
+        _("Saved."),
+        need=need,
+    )
 
 
 @needs_bp.post("/<int:need_id>/status")
@@ -211,7 +211,7 @@ def change_status(need_id: int):
                 _("The status is now: %(status)s.", status=NEED_STATUS_LABELS[need.status]),
                 "success",
             )
-    return redirect(url_for("needs.show", need_id=need.id))
+    return redirect(_show_url(need))
 
 
 @needs_bp.post("/<int:need_id>/backings")
@@ -221,14 +221,12 @@ def back(need_id: int):
     need = services.get_need(need_id)
     form = BackingForm()
     if form.validate_on_submit():
-        try:
-            org = get_organisation_by_id(form.organisation_id.data)
-            services.back_need(current_actor(), need, org)
-        except ValidationError as error:
-            flash(error.message, "error")
-            return redirect(url_for("needs.show", need_id=need.id))
-        flash(_("%(org)s backs this need.", org=org.name), "success")
-    return redirect(url_for("needs.show", need_id=need.id))
+        org = get_organisation_by_id(form.organisation_id.data)
+        flash_change(
+            lambda: services.back_need(current_actor(), need, org),
+            _("%(org)s backs this need.", org=org.name),
+        )
+    return redirect(_show_url(need))
 
 
 @needs_bp.post("/<int:need_id>/backings/<int:organisation_id>/remove")
@@ -236,11 +234,13 @@ def back(need_id: int):
 def unback(need_id: int, organisation_id: int):
     """Withdraw an organisation's backing."""
     need = services.get_need(need_id)
-    if EmptyForm().validate_on_submit():
-        org = get_organisation_by_id(organisation_id)
-        services.unback_need(current_actor(), need, org)
-        flash(_("The backing is withdrawn."), "success")
-    return redirect(url_for("needs.show", need_id=need.id))
+    button_change(
+        lambda: services.unback_need(
+            current_actor(), need, get_organisation_by_id(organisation_id)
+        ),
+        _("The backing is withdrawn."),
+    )
+    return redirect(_show_url(need))
 
 
 def _answer_values(form) -> dict:
@@ -258,16 +258,18 @@ def answer(need_id: int):
     """Answer a need on behalf of a supplier."""
     need = services.get_need(need_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            org = get_organisation_by_id(form.organisation_id.data)
-            services.answer_need(current_actor(), need, org, **_answer_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Your answer is published."), "success")
-            return redirect(url_for("needs.show", need_id=need.id))
-    return _render_need(need, answer_form=form, status=422)
+    done = submit_form(
+        form,
+        lambda: services.answer_need(
+            current_actor(),
+            need,
+            get_organisation_by_id(form.organisation_id.data),
+            **_answer_values(form),
+        ),
+        _("Your answer is published."),
+        lambda _answer: _show_url(need),
+    )
+    return done or _render_need(need, answer_form=form, status=422)
 
 
 @needs_bp.route("/<int:need_id>/answers/<int:answer_id>/edit", methods=["GET", "POST"])
@@ -276,22 +278,17 @@ def edit_answer(need_id: int, answer_id: int):
     """Change an answer; the earlier version is kept."""
     actor = current_actor()
     need = services.get_need(need_id)
-    answer = services.get_answer(need, answer_id)
-    if not services.can_edit_answer(actor, answer):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    answer = services.get_answer_to_edit(actor, need, answer_id)
     form = AnswerEditForm(obj=answer)
     if request.method == "GET":
         form.support_status.data = answer.support_status.value
-    if form.validate_on_submit():
-        try:
-            services.update_answer(actor, answer, **_answer_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Saved. The earlier version is kept."), "success")
-            return redirect(url_for("needs.show", need_id=need.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("needs/answer_form.html", form=form, need=need, answer=answer), status
+    done = submit_form(
+        form,
+        lambda: services.update_answer(actor, answer, **_answer_values(form)),
+        _("Saved. The earlier version is kept."),
+        lambda _answer: _show_url(need),
+    )
+    return done or form_page("needs/answer_form.html", form, need=need, answer=answer)
 
 
 @needs_bp.post("/<int:need_id>/answers/<int:answer_id>/accept")
@@ -300,11 +297,9 @@ def accept_answer(need_id: int, answer_id: int):
     """Mark an answer as accepted, or take the mark away."""
     need = services.get_need(need_id)
     answer = services.get_answer(need, answer_id)
-    if EmptyForm().validate_on_submit():
-        accepted = request.form.get("accepted") == "1"
-        services.set_answer_accepted(current_actor(), answer, accepted)
-        flash(
-            _("The answer is marked as accepted.") if accepted else _("The mark is removed."),
-            "success",
-        )
-    return redirect(url_for("needs.show", need_id=need.id))
+    accepted = request.form.get("accepted") == "1"
+    button_change(
+        lambda: services.set_answer_accepted(current_actor(), answer, accepted),
+        _("The answer is marked as accepted.") if accepted else _("The mark is removed."),
+    )
+    return redirect(_show_url(need))

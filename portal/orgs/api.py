@@ -6,7 +6,7 @@ import re
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from portal.api.common import (
@@ -18,15 +18,16 @@ from portal.api.common import (
     paginated,
     text_field,
 )
+from portal.api.resources import api_blueprint
 from portal.core.csv_export import csv_response
 from portal.orgs import services
+from portal.orgs.export import ORGANISATION_COLUMNS
 from portal.orgs.models import OrganisationKind
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_organizations",
     __name__,
-    url_prefix="/api/v1",
-    description="Organisations: municipalities, authorities, system suppliers and others.",
+    "Organisations: municipalities, authorities, system suppliers and others.",
 )
 
 # Slugs are lower-case ASCII with hyphens; municipality codes four digits.
@@ -99,21 +100,7 @@ class OrganisationCsvArgsSchema(OrganisationFilterSchema):
 def export_organizations(args: dict):
     """Download the organisations matching the filters as CSV (UTF-8, one header row)."""
     rows = services.export_organisations(_filters(args), CSV_MAX_ROWS)
-    return csv_response(
-        [
-            ("slug", lambda o: o.slug),
-            ("name", lambda o: o.name),
-            ("kind", lambda o: o.kind),
-            ("municipality_code", lambda o: o.municipality_code),
-            ("county_code", lambda o: o.county_code),
-            ("county", lambda o: o.county.name if o.county else None),
-            ("website", lambda o: o.website),
-            ("verified", lambda o: o.verified),
-            ("is_example", lambda o: o.is_example),
-        ],
-        rows,
-        "organizations.csv",
-    )
+    return csv_response(ORGANISATION_COLUMNS, rows, "organizations.csv")
 
 
 @blp.route("/organizations/<slug_or_code>")

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.models import TimestampMixin, enum_column
+from portal.core.models import TimestampMixin, cascade_fk, enum_column
 from portal.extensions import db
 
 
@@ -85,10 +85,8 @@ class Membership(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = cascade_fk("users.id")
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
     role: Mapped[Role] = enum_column(Role, default=Role.MEMBER)
     status: Mapped[MembershipStatus] = enum_column(
         MembershipStatus, default=MembershipStatus.PENDING

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.queries import contains_text, get_under
+from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import (
@@ -63,12 +65,9 @@ def can_manage_members(user: User | None, org: Organisation) -> bool:
     return has_role(user, org, Role.ADMIN)
 
 
-def require_role(user: User | None, org: Organisation, role: Role) -> None:
-    """Raise NotAuthorized unless the user holds at least `role` in the organisation."""
-    if user is None:
-        raise NotAuthorized(_("Log in first."))
-    if not has_role(user, org, role):
-        raise NotAuthorized(_("You do not have permission to do this."))
+def require_role(user: User | None, org: Organisation, role: Role) -> User:
+    """The user, if they hold at least `role` in the organisation; else NotAuthorized."""
+    return require_permission(user, has_role, org, role)
 
 
 def member_organisations(user: User | None, min_role: Role = Role.MEMBER) -> list[Organisation]:
@@ -95,6 +94,20 @@ def get_organisation(slug_or_code: str) -> Organisation:
     return org
 
 
+def get_organisation_to_edit(actor: User | None, slug: str) -> Organisation:
+    """Find an organisation for its edit page: its admins and site admins."""
+    org = get_organisation(slug)
+    require_role(actor, org, Role.ADMIN)
+    return org
+
+
+def pending_membership(actor: User | None, org: Organisation) -> Membership | None:
+    """The actor's membership of the organisation that is not (or no longer) active, if any."""
+    if actor is None:
+        return None
+    return next((m for m in actor.memberships if m.organisation_id == org.id), None)
+
+
 def memberships_of(user: User) -> list[Membership]:
     """Return the user's memberships (any status) with their organisations, in one query."""
     return list(
@@ -119,6 +132,17 @@ class OrganisationFilter:
     verified: bool | None = None
 
 
+def count_by_kind() -> dict[OrganisationKind, int]:
+    """How many real (not example) organisations of each kind the portal holds."""
+    return dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(Organisation.is_example.is_(False))
+            .group_by(Organisation.kind)
+        ).all()
+    )
+
+
 def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of organisations matching the filters, ordered by name."""
     return paginate(_organisations_matching(filters), page, per_page)
@@ -140,11 +164,9 @@ def _organisations_matching(filters: OrganisationFilter) -> Select:
     if filters.q:
         term = filters.q.strip()[:100]
         if term:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped.lower()}%"
             stmt = stmt.where(
                 or_(
-                    func.lower(Organisation.name).like(pattern, escape="\\"),
+                    contains_text(Organisation.name, term),
                     Organisation.slug.like(f"%{slugify(term)}%") if slugify(term) else False,
                     Organisation.municipality_code == term,
                 )
@@ -188,12 +210,10 @@ def register_organisation(
     county_code: str | None = None,
 ) -> Organisation:
     """Register a supplier or other organisation; the actor becomes its first admin."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = [_("This field is required.")]
+    require_text(errors, "name", name)
     if kind not in REGISTRABLE_KINDS:
         errors["kind"] = [_("Municipalities and authorities are already on the portal.")]
     if name and db.session.scalar(
@@ -202,8 +222,7 @@ def register_organisation(
         errors["name"] = [_("An organisation with this name already exists.")]
     if county_code and db.session.get(County, county_code) is None:
         errors["county_code"] = [_("Unknown county.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     org = Organisation(
         name=name,
         kind=kind,
@@ -251,8 +270,7 @@ def request_membership(
     actor: User | None, org: Organisation, message: str | None = None
 ) -> Membership:
     """Ask to join an organisation; its admins decide."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == actor.id, Membership.organisation_id == org.id
@@ -279,10 +297,13 @@ def request_membership(
 
 
 def get_membership(org: Organisation, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org.id:
-        raise NotFound(_("No such membership."))
-    return membership
+    return get_under(
+        Membership,
+        membership_id,
+        parent="organisation_id",
+        parent_id=org.id,
+        missing=_("No such membership."),
+    )
 
 
 def decide_membership(
@@ -340,8 +361,7 @@ def change_role(actor: User | None, membership: Membership, role: Role) -> Membe
 
 def remove_member(actor: User | None, membership: Membership) -> None:
     """Remove a member (admins), or leave (the member themself); one admin always remains."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     if actor.id != membership.user_id:
         require_role(actor, membership.organisation, Role.ADMIN)
     _ensure_admin_remains(membership)
@@ -357,3 +377,24 @@ def get_organisation_by_id(organisation_id: int | None) -> Organisation:
             _("Choose an organisation."), {"organisation_id": [_("Choose an organisation.")]}
         )
     return org
+
+
+def where_organisation(
+    stmt: Select,
+    organisation_id_column: ColumnElement[int],
+    *,
+    kind: OrganisationKind | None = None,
+    county_code: str | None = None,
+    organisation_id: int | None = None,
+) -> Select:
+    """Narrow a query of content to that of organisations of one kind, in one county, or of
+    one organisation (`organisation_id_column` names the content's organisation)."""
+    if kind or county_code:
+        stmt = stmt.join(Organisation, Organisation.id == organisation_id_column)
+        if kind:
+            stmt = stmt.where(Organisation.kind == kind)
+        if county_code:
+            stmt = stmt.where(Organisation.county_code == county_code)
+    if organisation_id:
+        stmt = stmt.where(organisation_id_column == organisation_id)
+    return stmt

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.forms import apply_service_errors
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.forms import (
+    EmptyForm,
+    FormPage,
+    button_change,
+    flash_change,
+    form_page,
+    submit_form,
+)
+from portal.core.urls import object_url
 from portal.errors import ValidationError
 from portal.orgs import services
 from portal.orgs.forms import (
     DecisionForm,
-    EmptyForm,
     JoinForm,
     OrganisationEditForm,
     OrganisationRegistrationForm,
@@ -24,21 +32,13 @@ from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 bp = Blueprint("orgs", __name__, url_prefix="/organizations")
 
 
-def _int_arg(name: str, default: int = 1) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
-
-
 @bp.get("")
 def index():
     """List organisations, filtered by kind and county, searched by name."""
-    kind_value = request.args.get("kind") or None
-    kind = OrganisationKind(kind_value) if kind_value in set(OrganisationKind) else None
+    kind = enum_arg("kind", OrganisationKind)
     counties = services.list_counties()
-    county_code = request.args.get("county") or None
-    if county_code not in {c.code for c in counties}:
-        county_code = None
-    q = (request.args.get("q") or "").strip()[:100]
+    county_code = choice_arg("county", (c.code for c in counties))
+    q = text_arg("q") or ""
     verified = None
     actor = current_actor()
     if actor is not None and actor.is_site_admin and request.args.get("verified") == "no":
@@ -47,7 +47,7 @@ def index():
         services.OrganisationFilter(
             kind=kind, county_code=county_code, q=q or None, verified=verified
         ),
-        page=_int_arg("page"),
+        page=int_arg("page"),
         per_page=20,
     )
     return render_template(
@@ -69,26 +69,30 @@ def register():
     form.county_code.choices = [SelectChoice("", _("No county"))] + [
         SelectChoice(c.code, c.name) for c in services.list_counties()
     ]
-    if form.validate_on_submit():
-        try:
-            org = services.register_organisation(
-                current_actor(),
-                name=form.name.data,
-                kind=OrganisationKind(form.kind.data),
-                website=form.website.data,
-                description=form.description.data,
-                county_code=form.county_code.data or None,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(
-                _("The organisation is registered. A site administrator will verify it."),
-                "success",
-            )
-            return redirect(url_for("orgs.show", slug=org.slug))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("orgs/register.html", form=form), status
+    done = submit_form(
+        form,
+        lambda: services.register_organisation(
+            current_actor(),
+            name=form.name.data,
+            kind=OrganisationKind(form.kind.data),
+            website=form.website.data,
+            description=form.description.data,
+            county_code=form.county_code.data or None,
+        ),
+        _("The organisation is registered. A site administrator will verify it."),
+        _show_url,
+    )
+    return done or form_page("orgs/register.html", form)
+
+
+_show_url = object_url("orgs.show", slug="slug")
+_members_url = object_url("orgs.members", slug="slug")
+
+
+def _membership(slug: str, membership_id: int):
+    """An organisation and one of its memberships (requests included)."""
+    org = services.get_organisation(slug)
+    return org, services.get_membership(org, membership_id)
 
 
 @bp.get("/<slug>")
@@ -97,17 +101,11 @@ def show(slug: str):
     org = services.get_organisation(slug)
     actor = current_actor()
     role = services.active_role(actor, org)
-    pending = None
-    if actor is not None and role is None:
-        pending = next(
-            (m for m in actor.memberships if m.organisation_id == org.id),
-            None,
-        )
     return render_template(
         "orgs/show.html",
         org=org,
         role=role,
-        pending=pending,
+        pending=services.pending_membership(actor, org) if role is None else None,
         is_member=services.is_member(actor, org),
         can_manage=services.can_manage_members(actor, org),
         join_form=JoinForm(),
@@ -120,17 +118,16 @@ def show(slug: str):
 @login_required
 def edit(slug: str):
     """Edit an organisation's website and description (its admins)."""
-    org = services.get_organisation(slug)
-    services.require_role(current_actor(), org, Role.ADMIN)
+    org = services.get_organisation_to_edit(current_actor(), slug)
     form = OrganisationEditForm(obj=org)
-    if form.validate_on_submit():
-        services.update_organisation(
+    return FormPage("orgs/edit.html", _show_url).save(
+        form,
+        lambda: services.update_organisation(
             current_actor(), org, website=form.website.data, description=form.description.data
-        )
-        flash(_("Saved."), "success")
-        return redirect(url_for("orgs.show", slug=org.slug))
-    status = 422 if form.errors else 200
-    return render_template("orgs/edit.html", form=form, org=org), status
+        ),
+        _("Saved."),
+        org=org,
+    )
 
 
 @bp.post("/<slug>/verify")
@@ -138,10 +135,11 @@ def edit(slug: str):
 def verify(slug: str):
     """Verify a registered organisation (site admins)."""
     org = services.get_organisation(slug)
-    if EmptyForm().validate_on_submit():
-        services.verify_organisation(current_actor(), org)
-        flash(_("The organisation is verified."), "success")
-    return redirect(url_for("orgs.show", slug=org.slug))
+    button_change(
+        lambda: services.verify_organisation(current_actor(), org),
+        _("The organisation is verified."),
+    )
+    return redirect(_show_url(org))
 
 
 @bp.post("/<slug>/join")
@@ -151,15 +149,13 @@ def join(slug: str):
     org = services.get_organisation(slug)
     form = JoinForm()
     if form.validate_on_submit():
-        try:
-            services.request_membership(current_actor(), org, form.message.data)
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Your request has been sent to the organisation's admins."), "success")
+        flash_change(
+            lambda: services.request_membership(current_actor(), org, form.message.data),
+            _("Your request has been sent to the organisation's admins."),
+        )
     else:
         flash(_("The request could not be sent."), "error")
-    return redirect(url_for("orgs.show", slug=org.slug))
+    return redirect(_show_url(org))
 
 
 @bp.get("/<slug>/members")
@@ -186,56 +182,49 @@ def members(slug: str):
 @login_required
 def decide(slug: str, membership_id: int):
     """Approve or refuse a request to join."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        approve = request.form.get("decision") == "approve"
-        try:
-            services.decide_membership(
-                current_actor(), membership, approve=approve, role=Role(form.role.data)
-            )
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Request approved.") if approve else _("Request refused."), "success")
-    return redirect(url_for("orgs.members", slug=org.slug))
+    approve = request.form.get("decision") == "approve"
+    button_change(
+        lambda: services.decide_membership(
+            current_actor(), membership, approve=approve, role=Role(form.role.data)
+        ),
+        _("Request approved.") if approve else _("Request refused."),
+        form,
+    )
+    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/role")
 @login_required
 def change_role(slug: str, membership_id: int):
     """Change a member's role."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
-    if form.validate_on_submit():
-        try:
-            services.change_role(current_actor(), membership, Role(form.role.data))
-        except ValidationError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The role has been changed."), "success")
-    return redirect(url_for("orgs.members", slug=org.slug))
+    button_change(
+        lambda: services.change_role(current_actor(), membership, Role(form.role.data)),
+        _("The role has been changed."),
+        form,
+    )
+    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/remove")
 @login_required
 def remove(slug: str, membership_id: int):
     """Remove a member, or leave the organisation."""
-    org = services.get_organisation(slug)
-    membership = services.get_membership(org, membership_id)
+    org, membership = _membership(slug, membership_id)
     leaving = current_actor() is not None and membership.user_id == current_actor().id
     if EmptyForm().validate_on_submit():
         try:
             services.remove_member(current_actor(), membership)
         except ValidationError as error:
             flash(error.message, "error")
-            return redirect(url_for("orgs.members", slug=org.slug))
+            return redirect(_members_url(org))
         flash(
             _("You have left the organisation.") if leaving else _("The member has been removed."),
             "success",
         )
         if leaving:
-            return redirect(url_for("orgs.show", slug=org.slug))
-    return redirect(url_for("orgs.members", slug=org.slug))
+            return redirect(_show_url(org))
+    return redirect(_members_url(org))

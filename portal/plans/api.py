@@ -12,20 +12,23 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
-from portal.api.auth import write_access
 from portal.api.common import (
+    CSV_MAX_ROWS,
     LINK_HEADER,
+    MAX_ID,
     PaginationArgsSchema,
     QueryArgsSchema,
     UtcDateTime,
+    api_write,
     last_modified,
     page_schema,
     paginated,
     text_field,
 )
+from portal.api.resources import api_blueprint, transition_route
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
 from portal.errors import NotFound, ValidationError
@@ -33,6 +36,7 @@ from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation
 from portal.plans import services
 from portal.plans.budget import Budget, budget_from_snapshot, plan_budget
+from portal.plans.export import plan_columns
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
     TEXT_SECTIONS,
@@ -42,19 +46,15 @@ from portal.plans.models import (
     StepStatus,
 )
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_plans",
     __name__,
-    url_prefix="/api/v1",
-    description="Action plans (handlingsplaner): published and archived plans are public; "
+    "Action plans (handlingsplaner): published and archived plans are public; "
     "drafts only for members of the owning organisation.",
 )
 
-CSV_MAX_ROWS = 10_000
 MAX_LIST_ROWS = services.MAX_ROWS
 MARKDOWN_MAX = 50_000
-# Ids beyond the database's integer range cannot exist (and would overflow the driver).
-MAX_ID = 2**31 - 1
 
 
 # --- response schemas ------------------------------------------------------------------------
@@ -625,24 +625,7 @@ def export_plans(args: dict):
     plans, totals = services.export_plans(
         filters, args["sort"], CSV_MAX_ROWS, draft_organisation_ids=drafts
     )
-    return csv_response(
-        [
-            ("id", lambda p: p.id),
-            ("title", lambda p: p.title),
-            ("organization", lambda p: p.organisation.slug),
-            ("organization_name", lambda p: p.organisation.name),
-            ("kind", lambda p: p.organisation.kind),
-            ("county_code", lambda p: p.organisation.county_code),
-            ("period_start_year", lambda p: p.period_start_year),
-            ("period_end_year", lambda p: p.period_end_year),
-            ("status", lambda p: p.status),
-            ("is_current", lambda p: p.is_current),
-            ("budget_total_sek", lambda p: totals.get(p.id, 0)),
-            ("updated_at", lambda p: p.updated_at.isoformat()),
-        ],
-        plans,
-        "plans.csv",
-    )
+    return csv_response(plan_columns(totals), plans, "plans.csv")
 
 
 @blp.route("/plans/<int:plan_id>")
@@ -677,7 +660,6 @@ def get_revision(plan_id: int, number: int):
 
 
 @blp.route("/plans", methods=["POST"])
-@write_access
 @blp.arguments(PlanCreateSchema)
 @blp.response(201, PlanDetailSchema)
 def create_plan(body: dict):
@@ -688,17 +670,15 @@ def create_plan(body: dict):
         raise ValidationError(
             _("Please correct the marked fields."), {"organization": [_("No such organisation.")]}
         ) from None
-    plan = services.create_plan(current_actor(), org, _plan_input(body))
-    return _detail(plan)
+    return _detail(api_write(services.create_plan, org, _plan_input(body)))
 
 
 def _update(plan_id: int, body: dict) -> dict:
     plan = _get_plan(plan_id)
-    return _detail(services.update_plan(current_actor(), plan, _plan_input(body)))
+    return _detail(api_write(services.update_plan, plan, _plan_input(body)))
 
 
 @blp.route("/plans/<int:plan_id>", methods=["PUT"])
-@write_access
 @blp.arguments(PlanReplaceSchema)
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -708,7 +688,6 @@ def replace_plan(body: dict, plan_id: int):
 
 
 @blp.route("/plans/<int:plan_id>", methods=["PATCH"])
-@write_access
 @blp.arguments(PlanPatchSchema)
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -718,47 +697,44 @@ def patch_plan(body: dict, plan_id: int):
     return _update(plan_id, {**_as_body(plan), **body})
 
 
-def _workflow(plan_id: int, action) -> dict:
-    plan = _get_plan(plan_id)
-    action(current_actor(), plan)
+def _workflow(plan: Plan, _changed: object) -> dict:
+    """Answer a move through the plan's life (publish, archive, reopen, make current)."""
     return _detail(plan)
 
 
-@blp.route("/plans/<int:plan_id>/publish", methods=["POST"])
-@write_access
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def publish_plan(plan_id: int):
-    """Publish a draft (verified organisations only) and store a revision of it."""
-    return _workflow(plan_id, services.publish_plan)
-
-
-@blp.route("/plans/<int:plan_id>/archive", methods=["POST"])
-@write_access
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def archive_plan(plan_id: int):
-    """Archive a published plan: it stays public, marked as no longer in force."""
-    return _workflow(plan_id, services.archive_plan)
-
-
-@blp.route("/plans/<int:plan_id>/reopen", methods=["POST"])
-@write_access
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def reopen_plan(plan_id: int):
-    """Take a published or archived plan back to draft to work on a new version."""
-    return _workflow(plan_id, services.reopen_plan)
-
-
-@blp.route("/plans/<int:plan_id>/current", methods=["POST"])
-@write_access
-@blp.response(200, PlanDetailSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-def set_current_plan(plan_id: int):
-    """Mark a published plan as its organisation's current plan."""
-    return _workflow(plan_id, services.set_current_plan)
+for _action, _name, _service, _doc in (
+    (
+        "publish",
+        "publish_plan",
+        services.publish_plan,
+        "Publish a draft (verified organisations only) and store a revision of it.",
+    ),
+    (
+        "archive",
+        "archive_plan",
+        services.archive_plan,
+        "Archive a published plan: it stays public, marked as no longer in force.",
+    ),
+    (
+        "reopen",
+        "reopen_plan",
+        services.reopen_plan,
+        "Take a published or archived plan back to draft to work on a new version.",
+    ),
+    (
+        "current",
+        "set_current_plan",
+        services.set_current_plan,
+        "Mark a published plan as its organisation's current plan.",
+    ),
+):
+    transition_route(
+        blp,
+        f"/plans/<int:plan_id>/{_action}",
+        PlanDetailSchema,
+        name=_name,
+        doc=_doc,
+        service=_service,
+        load=_get_plan,
+        answer=_workflow,
+    )

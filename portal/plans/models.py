@@ -20,10 +20,10 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from portal.accounts.models import User
-from portal.core.models import TimestampMixin, enum_column
+from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk
 from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.standards.models import Standard
@@ -101,9 +101,7 @@ class Plan(TimestampMixin, db.Model):
     __table_args__ = (Index("ix_plans_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(Text)
     period_start_year: Mapped[int]
@@ -125,9 +123,7 @@ class Plan(TimestampMixin, db.Model):
     external_monitoring: Mapped[str | None] = mapped_column(Text)
     # Keys from ADMINISTRATIVE_GROUPS.
     administrative_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Seeded example plans are labelled as example data in the UI.
     is_example: Mapped[bool] = mapped_column(default=False)
@@ -167,7 +163,7 @@ class PlanStrategy(db.Model):
     __tablename__ = "plan_strategies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = cascade_fk("plans.id")
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(200))
@@ -183,7 +179,7 @@ class PlanDecision(db.Model):
     __tablename__ = "plan_decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = cascade_fk("plans.id")
     position: Mapped[int] = mapped_column(default=0)
     body: Mapped[str] = mapped_column(String(200))
     decided_on: Mapped[date | None] = mapped_column(Date)
@@ -199,10 +195,8 @@ class PlanPartner(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    plan_id: Mapped[int] = cascade_fk("plans.id")
+    organisation_id: Mapped[int] = cascade_fk("organisations.id")
 
     plan: Mapped[Plan] = relationship(back_populates="partners")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
@@ -215,10 +209,8 @@ class PlanMaturity(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "dimension_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    dimension_id: Mapped[int] = mapped_column(
-        ForeignKey("maturity_dimensions.id", ondelete="CASCADE"), index=True
-    )
+    plan_id: Mapped[int] = cascade_fk("plans.id")
+    dimension_id: Mapped[int] = cascade_fk("maturity_dimensions.id")
     current_level: Mapped[int]
     target_level: Mapped[int]
 
@@ -233,10 +225,8 @@ class PlanStandard(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "standard_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    standard_id: Mapped[int] = mapped_column(
-        ForeignKey("standards.id", ondelete="CASCADE"), index=True
-    )
+    plan_id: Mapped[int] = cascade_fk("plans.id")
+    standard_id: Mapped[int] = cascade_fk("standards.id")
     status: Mapped[AdoptionStatus] = enum_column(AdoptionStatus, default=AdoptionStatus.NOT_STARTED)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -260,7 +250,7 @@ class PlanStep(db.Model):
     __tablename__ = "plan_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = cascade_fk("plans.id")
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
@@ -284,12 +274,10 @@ class PlanRevision(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = cascade_fk("plans.id")
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    published_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    published_by_id: Mapped[int | None] = set_null_fk("users.id")
     snapshot: Mapped[dict] = mapped_column(JSON)
 
     plan: Mapped[Plan] = relationship(back_populates="revisions")
@@ -304,3 +292,16 @@ def _refuse_revision_update(mapper, connection, target: PlanRevision) -> None:
 @event.listens_for(PlanRevision, "before_delete")
 def _refuse_revision_delete(mapper, connection, target: PlanRevision) -> None:
     raise RuntimeError("A published revision is never deleted.")
+
+
+def plan_detail_options() -> tuple:
+    """The loads that bring a whole plan (its page, its search document) in a fixed number of
+    queries."""
+    return (
+        selectinload(Plan.strategies),
+        selectinload(Plan.decisions),
+        selectinload(Plan.partners),
+        selectinload(Plan.maturity),
+        selectinload(Plan.standards),
+        selectinload(Plan.steps).selectinload(PlanStep.standards),
+    )

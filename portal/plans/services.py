@@ -14,10 +14,12 @@ from sqlalchemy.orm import contains_eager, selectinload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.core.queries import contains_text
+from portal.core.rules import raise_field_errors
+from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
-from portal.orgs.services import can_edit_content, is_member, member_organisations
+from portal.orgs.services import can_edit_content, is_member, member_organisations, require_role
 from portal.plans.budget import Budget, plan_budget
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
@@ -34,6 +36,7 @@ from portal.plans.models import (
     PlanStep,
     PlanStrategy,
     StepStatus,
+    plan_detail_options,
 )
 from portal.standards.models import Standard
 
@@ -138,18 +141,11 @@ def can_edit_plan(user: User | None, plan: Plan) -> bool:
     return can_edit_content(user, plan.organisation)
 
 
-def _require_editor(actor: User | None, org: Organisation) -> None:
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    if not can_edit_content(actor, org):
-        raise NotAuthorized(_("You do not have permission to do this."))
-
-
 def _require_plan_editor(actor: User | None, plan: Plan) -> None:
     # Someone who may not even see a draft learns nothing about it.
     if not can_view_plan(actor, plan):
         raise NotFound(_("No such plan."))
-    _require_editor(actor, plan.organisation)
+    require_role(actor, plan.organisation, Role.EDITOR)
 
 
 def editable_organisations(actor: User | None) -> list[Organisation]:
@@ -160,22 +156,11 @@ def editable_organisations(actor: User | None) -> list[Organisation]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _detail_options():
-    return (
-        selectinload(Plan.strategies),
-        selectinload(Plan.decisions),
-        selectinload(Plan.partners),
-        selectinload(Plan.maturity),
-        selectinload(Plan.standards),
-        selectinload(Plan.steps).selectinload(PlanStep.standards),
-    )
-
-
 def get_plan(actor: User | None, plan_id: int, *, full: bool = True) -> Plan:
     """Return a plan the actor may see, with its parts loaded; drafts are 404 to outsiders."""
     stmt = select(Plan).where(Plan.id == plan_id)
     if full:
-        stmt = stmt.options(*_detail_options())
+        stmt = stmt.options(*plan_detail_options())
     plan = db.session.scalar(stmt)
     if plan is None or not can_view_plan(actor, plan):
         raise NotFound(_("No such plan."))
@@ -207,11 +192,6 @@ def _step_totals_subquery():
         .group_by(PlanStep.plan_id)
         .subquery()
     )
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
 
 
 def public_plans_query(
@@ -257,7 +237,7 @@ def public_plans_query(
         )
     term = (filters.q or "").strip()[:100]
     if term:
-        stmt = stmt.where(func.lower(Plan.title).like(_like(term), escape="\\"))
+        stmt = stmt.where(contains_text(Plan.title, term))
     if sort == "title":
         stmt = stmt.order_by(func.lower(Plan.title), Plan.id)
     elif sort == "budget":
@@ -589,10 +569,9 @@ def _apply(plan: Plan, data: PlanInput) -> None:
 
 def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     """Create a draft plan for an organisation (its editors and admins, and site admins)."""
-    _require_editor(actor, org)
+    require_role(actor, org, Role.EDITOR)
     errors = _validate(data, org)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     plan = Plan(organisation=org, status=PlanStatus.DRAFT, created_by=actor, is_current=False)
     db.session.add(plan)
     _apply(plan, data)
@@ -608,8 +587,7 @@ def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> Plan:
             _("Only drafts can be edited. Start a new version (back to draft) first.")
         )
     errors = _validate(data, plan.organisation)
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     _apply(plan, data)
     plan.updated_at = utcnow()
     db.session.flush()

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.forms import EmptyForm, button_change
 from portal.errors import NotFound, ValidationError
-from portal.orgs.forms import EmptyForm
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation, list_counties
 from portal.plans import services
@@ -26,11 +27,6 @@ from portal.plans.forms import (
 from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus, StepStatus
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
 
 
 def format_sek(amount: int | None) -> str:
@@ -68,14 +64,12 @@ def plan_labels() -> dict:
 @bp.get("")
 def index():
     """Browse published and archived plans with filters, sorting and pages."""
-    kind_value = request.args.get("kind") or None
-    kind = OrganisationKind(kind_value) if kind_value in set(OrganisationKind) else None
+    kind = enum_arg("kind", OrganisationKind)
     counties = list_counties()
-    county = request.args.get("county") or None
-    if county not in {c.code for c in counties}:
-        county = None
-    status_value = request.args.get("status") or None
-    status = PlanStatus(status_value) if status_value in ("published", "archived") else None
+    county = choice_arg("county", (c.code for c in counties))
+    status = enum_arg("status", PlanStatus)
+    if status not in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED):
+        status = None
     org_slug = (request.args.get("org") or "").strip()
     organisation = None
     if org_slug:
@@ -86,9 +80,9 @@ def index():
     standards = services.list_standards()
     standard_slug = request.args.get("standard") or ""
     standard = next((s for s in standards if s.slug == standard_slug), None)
-    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "updated"
-    q = (request.args.get("q") or "").strip()[:100]
-    year = _int_arg("year")
+    sort = choice_arg("sort", services.SORTS) or "updated"
+    q = text_arg("q") or ""
+    year = int_arg("year", None)
     filters = services.PlanFilter(
         kind=kind,
         county_code=county,
@@ -98,7 +92,7 @@ def index():
         standard_id=standard.id if standard else None,
         q=q or None,
     )
-    page, totals = services.list_plans(filters, sort=sort, page=_int_arg("page", 1), per_page=20)
+    page, totals = services.list_plans(filters, sort=sort, page=int_arg("page"), per_page=20)
     return render_template(
         "plans/index.html",
         page=page,
@@ -195,7 +189,7 @@ def diff(plan_id: int):
     """Show what changed between two revisions."""
     actor = current_actor()
     plan = services.get_plan(actor, plan_id, full=False)
-    a, b = _int_arg("a"), _int_arg("b")
+    a, b = int_arg("a", None), int_arg("b", None)
     if a is None or b is None:
         abort(404)
     if a > b:
@@ -555,13 +549,7 @@ def _workflow(plan_id: int, action, done_message: str):
     plan = services.get_plan(actor, plan_id, full=False)
     if actor is None:
         return _login_redirect()
-    if EmptyForm().validate_on_submit():
-        try:
-            action(actor, plan)
-        except ValidationError as error:
-            flash(error.message, "error")
-            return redirect(url_for("plans.show", plan_id=plan.id))
-        flash(done_message, "success")
+    button_change(lambda: action(actor, plan), done_message)
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from portal.api.common import LINK_HEADER, PaginationArgsSchema, paginated, text_field
+from portal.api.resources import api_blueprint
 from portal.search import hooks, services
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_search",
     __name__,
-    url_prefix="/api/v1",
-    description="Search published plans, experiences, needs, organisations and standards.",
+    "Search published plans, experiences, needs, organisations and standards.",
 )
 
 

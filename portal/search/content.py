@@ -32,18 +32,15 @@ from portal.plans.models import (
     PlanStatus,
     PlanStep,
     PlanStrategy,
+    plan_detail_options,
 )
-from portal.search.registry import SearchDocument, SearchSource, register
+from portal.search.registry import SearchDocument, SearchSource, load_by_id, register
 from portal.standards.models import Standard
 
 PUBLIC_PLAN_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
 # An organisation's name, kind or county is shown on (and faceted for) its content.
 ORG_COLUMNS = frozenset({"name", "kind", "county_code"})
 STANDARD_COLUMNS = frozenset({"slug", "name"})
-
-
-def _int_keys(keys: Sequence[str]) -> list[int]:
-    return [int(k) for k in keys if k.isdigit()]
 
 
 def _join(parts: Iterable[str | None]) -> str:
@@ -101,25 +98,16 @@ def plan_document(plan: Plan) -> SearchDocument:
 
 
 def load_plans(session: Session, keys: Sequence[str]) -> dict[str, SearchDocument | None]:
-    docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
-    ids = _int_keys(keys)
-    if not ids:
-        return docs
-    stmt = (
-        select(Plan)
-        .where(Plan.id.in_(ids), Plan.status.in_(PUBLIC_PLAN_STATUSES))
-        .options(
-            selectinload(Plan.strategies),
-            selectinload(Plan.decisions),
-            selectinload(Plan.partners),
-            selectinload(Plan.maturity),
-            selectinload(Plan.standards),
-            selectinload(Plan.steps).selectinload(PlanStep.standards),
-        )
+    return load_by_id(
+        session,
+        keys,
+        lambda ids: (
+            select(Plan)
+            .where(Plan.id.in_(ids), Plan.status.in_(PUBLIC_PLAN_STATUSES))
+            .options(*plan_detail_options())
+        ),
+        plan_document,
     )
-    for plan in session.scalars(stmt).unique():
-        docs[str(plan.id)] = plan_document(plan)
-    return docs
 
 
 def public_plan_keys(session: Session) -> Iterable[str]:
@@ -177,22 +165,20 @@ def experience_document(experience: Experience) -> SearchDocument:
 
 
 def load_experiences(session: Session, keys: Sequence[str]) -> dict[str, SearchDocument | None]:
-    docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
-    ids = _int_keys(keys)
-    if not ids:
-        return docs
-    stmt = (
-        select(Experience)
-        .where(Experience.id.in_(ids), Experience.status == ExperienceStatus.PUBLISHED)
-        .options(
-            selectinload(Experience.organisation),
-            selectinload(Experience.tags),
-            selectinload(Experience.standards),
-        )
+    return load_by_id(
+        session,
+        keys,
+        lambda ids: (
+            select(Experience)
+            .where(Experience.id.in_(ids), Experience.status == ExperienceStatus.PUBLISHED)
+            .options(
+                selectinload(Experience.organisation),
+                selectinload(Experience.tags),
+                selectinload(Experience.standards),
+            )
+        ),
+        experience_document,
     )
-    for experience in session.scalars(stmt):
-        docs[str(experience.id)] = experience_document(experience)
-    return docs
 
 
 def public_experience_keys(session: Session) -> Iterable[str]:
@@ -233,22 +219,20 @@ def need_document(need: AdaptationNeed) -> SearchDocument:
 
 
 def load_needs(session: Session, keys: Sequence[str]) -> dict[str, SearchDocument | None]:
-    docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
-    ids = _int_keys(keys)
-    if not ids:
-        return docs
-    stmt = (
-        select(AdaptationNeed)
-        .where(AdaptationNeed.id.in_(ids))
-        .options(
-            selectinload(AdaptationNeed.organisation),
-            selectinload(AdaptationNeed.standard),
-            selectinload(AdaptationNeed.answers).selectinload(SupplierAnswer.organisation),
-        )
+    return load_by_id(
+        session,
+        keys,
+        lambda ids: (
+            select(AdaptationNeed)
+            .where(AdaptationNeed.id.in_(ids))
+            .options(
+                selectinload(AdaptationNeed.organisation),
+                selectinload(AdaptationNeed.standard),
+                selectinload(AdaptationNeed.answers).selectinload(SupplierAnswer.organisation),
+            )
+        ),
+        need_document,
     )
-    for need in session.scalars(stmt):
-        docs[str(need.id)] = need_document(need)
-    return docs
 
 
 def public_need_keys(session: Session) -> Iterable[str]:

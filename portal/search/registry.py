@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 
@@ -149,3 +150,23 @@ def get_source(doc_type: str) -> SearchSource | None:
 
 def sources_for(model: type) -> list[SearchSource]:
     return [s for s in _SOURCES.values() if any(issubclass(model, m) for m in s.models)]
+
+
+def int_keys(keys: Sequence[str]) -> list[int]:
+    """The numeric document keys (ids); anything else names no row."""
+    return [int(k) for k in keys if k.isdigit()]
+
+
+def load_by_id(
+    session: Session,
+    keys: Sequence[str],
+    query: Callable[[list[int]], Select],
+    document: Callable[[Any], SearchDocument | None],
+) -> dict[str, SearchDocument | None]:
+    """The documents for id keys with one query per batch; None where no public row is."""
+    docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
+    ids = int_keys(keys)
+    if ids:
+        for row in session.scalars(query(ids)).unique():
+            docs[str(row.id)] = document(row)
+    return docs

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from portal.core.templating import has_endpoint
 from portal.orgs.models import County, Organisation
-from portal.search.registry import SearchDocument, SearchSource, register
+from portal.search.registry import (
+    SearchDocument,
+    SearchSource,
+    int_keys,
+    load_by_id,
+    register,
+)
 from portal.standards.models import Standard
 
 STANDARD_KIND_WORDS = {
@@ -21,10 +27,6 @@ STANDARD_KIND_WORDS = {
     "specification": "specifikation",
     "national_solution": "nationell lösning",
 }
-
-
-def _int_keys(keys: Sequence[str]) -> list[int]:
-    return [int(k) for k in keys if k.isdigit()]
 
 
 # --- organisations ------------------------------------------------------------------------------
@@ -53,7 +55,7 @@ def organisation_document(org: Organisation, counties: Mapping[str, str]) -> Sea
 def load_organisations(session: Session, keys: Sequence[str]) -> dict[str, SearchDocument | None]:
     """Verified organisations are searchable; unverified registrations are not (yet)."""
     docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
-    ids = _int_keys(keys)
+    ids = int_keys(keys)
     if not ids:
         return docs
     counties = _county_names(session)
@@ -103,13 +105,10 @@ def standard_document(std: Standard) -> SearchDocument:
 
 
 def load_standards(session: Session, keys: Sequence[str]) -> dict[str, SearchDocument | None]:
-    docs: dict[str, SearchDocument | None] = dict.fromkeys(keys)
-    ids = _int_keys(keys)
-    if ids:
-        # Standard.owner is joined eagerly: one query per batch.
-        for std in session.scalars(select(Standard).where(Standard.id.in_(ids))).unique():
-            docs[str(std.id)] = standard_document(std)
-    return docs
+    # Standard.owner is joined eagerly: one query per batch.
+    return load_by_id(
+        session, keys, lambda ids: select(Standard).where(Standard.id.in_(ids)), standard_document
+    )
 
 
 def public_standard_keys(session: Session) -> Iterable[str]:

@@ -6,15 +6,11 @@ import logging
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from portal.core.args import int_arg
 from portal.search import hooks, services
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 log = logging.getLogger(__name__)
-
-
-def _page_arg() -> int:
-    value = request.args.get("page", "")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
 def _toggle_url(name: str, value: str, on: bool) -> str:
@@ -39,7 +35,7 @@ def index():
     results = services.search(
         text,
         selected=services.clean_selection(request.args.to_dict(flat=False)),
-        page=_page_arg(),
+        page=int_arg("page", max_digits=6),
         sort=request.args.get("sort", "relevance"),
     )
     for facet in results.facets:

@@ -6,7 +6,7 @@ import re
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 
 from portal.api.common import (
@@ -18,14 +18,15 @@ from portal.api.common import (
     paginated,
     text_field,
 )
+from portal.api.resources import api_blueprint
 from portal.standards import services
 from portal.standards.models import StandardKind
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_standards",
     __name__,
-    url_prefix="/api/v1/standards",
-    description="The catalogue of standards, regulations, specifications and national solutions.",
+    "The catalogue of standards, regulations, specifications and national solutions.",
+    prefix="/standards",
 )
 
 _SLUG = re.compile(r"[A-Za-z0-9-]{1,120}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.forms import label_choices
 from portal.standards.models import StandardKind
 
 KIND_LABELS = {
@@ -17,13 +18,9 @@ KIND_LABELS = {
 }
 
 
-def kind_choices() -> list[SelectChoice]:
-    return [SelectChoice(k.value, v) for k, v in KIND_LABELS.items()]
-
-
 class StandardForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=kind_choices)
+    kind = SelectField(_l("Kind"), choices=label_choices(KIND_LABELS))
     owner_id = SelectField(_l("Owning organisation"), choices=[], validators=[Optional()])
     owner_name = StringField(
         _l("Owner (when not on the portal)"), validators=[Optional(), Length(max=200)]

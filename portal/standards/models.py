@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import TimestampMixin, enum_column
+from portal.core.models import TimestampMixin, enum_column, set_null_fk
 from portal.extensions import db
 from portal.orgs.models import Organisation
 
@@ -30,9 +30,7 @@ class Standard(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[StandardKind] = enum_column(StandardKind, index=True)
     # The owning organisation when it is on the portal (its editors maintain the entry) ...
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    owner_id: Mapped[int | None] = set_null_fk("organisations.id")
     # ... else the name of the body that owns it (SIS, ISO, OGC, the EU, ...).
     owner_name: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[str | None] = mapped_column(String(100))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.core.queries import contains_text
+from portal.core.rules import raise_field_errors, require_permission, require_text
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import can_edit_content, member_organisations
@@ -56,13 +59,9 @@ def list_standards(filters: StandardFilter, page: int = 1, per_page: int = 50) -
     if filters.kind:
         stmt = stmt.where(Standard.kind == filters.kind)
     if filters.q:
-        term = filters.q.strip()[:100].lower()
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        term = filters.q.strip()[:100]
         stmt = stmt.where(
-            or_(
-                func.lower(Standard.name).like(f"%{escaped}%", escape="\\"),
-                func.lower(Standard.description).like(f"%{escaped}%", escape="\\"),
-            )
+            or_(contains_text(Standard.name, term), contains_text(Standard.description, term))
         )
     return paginate(stmt.order_by(Standard.name, Standard.id), page, per_page)
 
@@ -90,6 +89,18 @@ def can_create_standard(actor: User | None) -> bool:
     return bool(actor is not None and (actor.is_site_admin or owner_choices(actor)))
 
 
+def require_standard_creator(actor: User | None) -> None:
+    """Refuse the page for a new entry to those who may not add one."""
+    require_permission(actor, can_create_standard)
+
+
+def get_standard_to_maintain(actor: User | None, slug: str) -> Standard:
+    """Find an entry for its edit page: site admins and the owning authority's editors."""
+    standard = get_standard(slug)
+    require_permission(actor, can_maintain_standard, standard)
+    return standard
+
+
 def can_maintain_standard(actor: User | None, standard: Standard) -> bool:
     """Site admins, and editors of the owning authority, maintain an entry."""
     if actor is None:
@@ -99,114 +110,80 @@ def can_maintain_standard(actor: User | None, standard: Standard) -> bool:
     return standard.owner is not None and can_edit_content(actor, standard.owner)
 
 
+class StandardValues(TypedDict, total=False):
+    """What a catalogue entry holds: the keywords of create_standard and update_standard."""
+
+    name: Required[str]
+    kind: Required[StandardKind]
+    owner_id: int | None
+    owner_name: str | None
+    version: str | None
+    in_force: date | None
+    url: str | None
+    description: str | None
+
+
 def _validate(
-    actor: User,
-    *,
-    name: str,
-    owner_id: int | None,
-    owner_name: str | None,
-    url: str | None,
+    actor: User, values: StandardValues, *, owner_kept: bool = False
 ) -> dict[str, list[str]]:
+    """Field errors; with `owner_kept` the owner is not being chosen and is not checked."""
     errors: dict[str, list[str]] = {}
-    if not name.strip():
-        errors["name"] = [_("This field is required.")]
-    allowed = {o.id for o in owner_choices(actor)}
-    if owner_id is not None and owner_id not in allowed:
-        errors["owner_id"] = [_("You cannot name this organisation as owner.")]
-    if owner_id is None and not actor.is_site_admin:
-        errors["owner_id"] = [_("Choose the owning authority.")]
-    if owner_id is None and not (owner_name or "").strip():
-        errors["owner_name"] = [_("Name the owner when it is not on the portal.")]
+    name, url = values["name"], values.get("url")
+    owner_id, owner_name = values.get("owner_id"), values.get("owner_name")
+    require_text(errors, "name", name)
+    if not owner_kept:
+        allowed = {o.id for o in owner_choices(actor)}
+        if owner_id is not None and owner_id not in allowed:
+            errors["owner_id"] = [_("You cannot name this organisation as owner.")]
+        if owner_id is None and not actor.is_site_admin:
+            errors["owner_id"] = [_("Choose the owning authority.")]
+        if owner_id is None and not (owner_name or "").strip():
+            errors["owner_name"] = [_("Name the owner when it is not on the portal.")]
     if url and not url.startswith(("http://", "https://")):
         errors["url"] = [_("Give a web address starting with http:// or https://.")]
     return errors
 
 
-def create_standard(
-    actor: User | None,
-    *,
-    name: str,
-    kind: StandardKind,
-    owner_id: int | None = None,
-    owner_name: str | None = None,
-    version: str | None = None,
-    in_force: date | None = None,
-    url: str | None = None,
-    description: str | None = None,
-) -> Standard:
+def create_standard(actor: User | None, **values: Unpack[StandardValues]) -> Standard:
     """Add an entry (site admins, or editors of the authority that owns it)."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    if not can_create_standard(actor):
-        raise NotAuthorized(_("You do not have permission to do this."))
-    errors = _validate(actor, name=name, owner_id=owner_id, owner_name=owner_name, url=url)
-    base = slugify(name, max_length=100, word_boundary=True) or "standard"
+    actor = require_permission(actor, can_create_standard)
+    errors = _validate(actor, values)
+    base = slugify(values["name"], max_length=100, word_boundary=True) or "standard"
     slug, n = base, 2
     while slug in RESERVED_SLUGS or db.session.scalar(
         select(Standard.id).where(Standard.slug == slug)
     ):
         slug, n = f"{base}-{n}", n + 1
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    standard = Standard(
-        slug=slug,
-        name=name.strip(),
-        kind=kind,
-        owner_id=owner_id,
-        owner_name=None if owner_id else (owner_name or "").strip() or None,
-        version=(version or "").strip() or None,
-        in_force=in_force,
-        url=(url or "").strip() or None,
-        description=(description or "").strip() or None,
-    )
+    raise_field_errors(errors)
+    standard = Standard(slug=slug)
+    _apply(standard, values)
     db.session.add(standard)
     db.session.flush()
     return standard
 
 
+def _apply(standard: Standard, values: StandardValues) -> None:
+    owner_id = values.get("owner_id")
+    standard.name = values["name"].strip()
+    standard.kind = values["kind"]
+    standard.owner_id = owner_id
+    standard.owner_name = None if owner_id else (values.get("owner_name") or "").strip() or None
+    standard.version = (values.get("version") or "").strip() or None
+    standard.in_force = values.get("in_force")
+    standard.url = (values.get("url") or "").strip() or None
+    standard.description = (values.get("description") or "").strip() or None
+
+
 def update_standard(
-    actor: User | None,
-    standard: Standard,
-    *,
-    name: str,
-    kind: StandardKind,
-    owner_id: int | None = None,
-    owner_name: str | None = None,
-    version: str | None = None,
-    in_force: date | None = None,
-    url: str | None = None,
-    description: str | None = None,
+    actor: User | None, standard: Standard, **values: Unpack[StandardValues]
 ) -> Standard:
     """Change an entry (site admins, or editors of the owning authority)."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
-    if not can_maintain_standard(actor, standard):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    actor = require_permission(actor, can_maintain_standard, standard)
     # An owner's editor keeps the entry with their authority; only site admins move it.
-    if not actor.is_site_admin:
-        owner_id = standard.owner_id
-        errors: dict[str, list[str]] = {}
-        if not name.strip():
-            errors["name"] = [_("This field is required.")]
-        if url and not url.startswith(("http://", "https://")):
-            errors["url"] = [_("Give a web address starting with http:// or https://.")]
-    else:
-        errors = _validate(
-            actor,
-            name=name,
-            owner_id=owner_id,
-            owner_name=owner_name,
-            url=url,
-        )
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
-    standard.name = name.strip()
-    standard.kind = kind
-    standard.owner_id = owner_id
-    standard.owner_name = None if owner_id else (owner_name or "").strip() or None
-    standard.version = (version or "").strip() or None
-    standard.in_force = in_force
-    standard.url = (url or "").strip() or None
-    standard.description = (description or "").strip() or None
+    owner_kept = not actor.is_site_admin
+    if owner_kept:
+        values["owner_id"] = standard.owner_id
+    raise_field_errors(_validate(actor, values, owner_kept=owner_kept))
+    _apply(standard, values)
     db.session.flush()
     return standard

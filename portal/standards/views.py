@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.forms import apply_service_errors
-from portal.errors import NotAuthorized, ValidationError
+from portal.core.args import enum_arg, int_arg, text_arg
+from portal.core.forms import FormPage
+from portal.core.urls import object_url
 from portal.experiences import services as experience_services
 from portal.needs import services as need_services
 from portal.plans.forms import ADOPTION_LABELS
@@ -19,11 +20,7 @@ from portal.standards.forms import KIND_LABELS, StandardForm
 from portal.standards.models import StandardKind
 
 bp = Blueprint("standards", __name__, url_prefix="/standards")
-
-
-def _int_arg(name: str, default: int = 1) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
+_FORM_PAGE = FormPage("standards/form.html", object_url("standards.show", slug="slug"))
 
 
 @bp.app_template_global()
@@ -34,11 +31,10 @@ def standard_kind_label(kind: object) -> str:
 @bp.get("")
 def index():
     """List the catalogue, filtered by kind and searched by name."""
-    kind_value = request.args.get("kind") or None
-    kind = StandardKind(kind_value) if kind_value in set(StandardKind) else None
-    q = (request.args.get("q") or "").strip()[:100]
+    kind = enum_arg("kind", StandardKind)
+    q = text_arg("q") or ""
     page = services.list_standards(
-        services.StandardFilter(kind=kind, q=q or None), page=_int_arg("page")
+        services.StandardFilter(kind=kind, q=q or None), page=int_arg("page")
     )
     return render_template(
         "standards/index.html",
@@ -75,20 +71,15 @@ def _values(form: StandardForm) -> dict:
 @login_required
 def new():
     """Add an entry to the catalogue."""
-    if not services.can_create_standard(current_actor()):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    services.require_standard_creator(current_actor())
     form = StandardForm()
     _prepare(form)
-    if form.validate_on_submit():
-        try:
-            standard = services.create_standard(current_actor(), **_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("standards.show", slug=standard.slug))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("standards/form.html", form=form, standard=None), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.create_standard(current_actor(), **_values(form)),
+        _("Saved."),
+        standard=None,
+    )
 
 
 @bp.get("/<slug>")
@@ -113,21 +104,15 @@ def show(slug: str):
 @login_required
 def edit(slug: str):
     """Edit an entry (site admins and the owning authority's editors)."""
-    standard = services.get_standard(slug)
     actor = current_actor()
-    if not services.can_maintain_standard(actor, standard):
-        raise NotAuthorized(_("You do not have permission to do this."))
+    standard = services.get_standard_to_maintain(actor, slug)
     form = StandardForm(obj=standard)
     _prepare(form)
     if not actor.is_site_admin:
         form.owner_id.choices = [SelectChoice(str(standard.owner_id), standard.owner.name)]
-    if form.validate_on_submit():
-        try:
-            services.update_standard(actor, standard, **_values(form))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("standards.show", slug=standard.slug))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("standards/form.html", form=form, standard=standard), status
+    return _FORM_PAGE.save(
+        form,
+        lambda: services.update_standard(actor, standard, **_values(form)),
+        _("Saved."),
+        standard=standard,
+    )

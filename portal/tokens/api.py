@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
 from marshmallow import fields
 
-from portal.api.auth import authenticated, require_user, write_access
+from portal.api.auth import authenticated, require_user
 from portal.api.common import UtcDateTime
+from portal.api.resources import api_blueprint
 from portal.tokens import services
 from portal.tokens.models import TokenScope
 
-blp = Blueprint(
+blp = api_blueprint(
     "api_tokens",
     __name__,
-    url_prefix="/api/v1/tokens",
-    description="The authenticated user's API tokens. New tokens are created on the account page.",
+    "The authenticated user's API tokens. New tokens are created on the account page.",
+    prefix="/tokens",
 )
 
 
@@ -46,7 +46,6 @@ def list_tokens():
 
 
 @blp.route("/<int:token_id>", methods=["DELETE"])
-@write_access
 @blp.response(204)
 @blp.alt_response(404, response="NOT_FOUND")
 def revoke_token(token_id: int):

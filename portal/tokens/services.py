@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
-from portal.errors import NotAuthorized, NotFound, ValidationError
+from portal.core.rules import raise_field_errors, require_login, require_text
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.tokens.models import ApiToken, TokenScope, as_utc
 
@@ -49,13 +50,11 @@ def create_token(
     expires_days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for the actor; return it with its secret, which is never shown again."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = [_("This field is required.")]
-    elif len(name) > MAX_NAME_LENGTH:
+    require_text(errors, "name", name)
+    if len(name) > MAX_NAME_LENGTH:
         errors["name"] = [_("Use at most %(n)d characters.", n=MAX_NAME_LENGTH)]
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
         errors["expires_days"] = [
@@ -63,8 +62,7 @@ def create_token(
         ]
     if not errors and _active_count(actor) >= MAX_ACTIVE_TOKENS:
         errors["name"] = [_("You have too many tokens. Revoke some first.")]
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    raise_field_errors(errors)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=actor,
@@ -82,8 +80,7 @@ def create_token(
 
 def list_tokens(actor: User | None) -> list[ApiToken]:
     """Return the actor's tokens, newest first (revoked ones too, for the record)."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     return list(
         db.session.scalars(
             select(ApiToken)
@@ -95,8 +92,7 @@ def list_tokens(actor: User | None) -> list[ApiToken]:
 
 def get_token(actor: User | None, token_id: int) -> ApiToken:
     """Return one of the actor's tokens; other users' tokens do not exist for them."""
-    if actor is None:
-        raise NotAuthorized(_("Log in first."))
+    actor = require_login(actor)
     # Ids beyond the column's range cannot exist (and would overflow the database driver).
     token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != actor.id:

@@ -75,11 +75,14 @@ def csrf_on(app) -> Iterator[None]:
 
 @pytest.fixture
 def new_page(browser, live_server, csrf_on):
-    """Open pages in fresh browser contexts (separate cookies, like separate people)."""
+    """Open pages in fresh browser contexts (separate cookies, like separate people).
+    `storage_state` (from `context.storage_state()`) starts one already logged in."""
     contexts = []
 
-    def open_page(locale: str = "sv-SE"):
-        context = browser.new_context(base_url=live_server, locale=locale)
+    def open_page(locale: str = "sv-SE", storage_state: dict | None = None):
+        context = browser.new_context(
+            base_url=live_server, locale=locale, storage_state=storage_state
+        )
         contexts.append(context)
         page = context.new_page()
         # Generous: CI machines may be busy; a real failure is an assertion, not a slow page.

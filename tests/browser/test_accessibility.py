@@ -9,14 +9,14 @@ entry in FORM_ERRORS, which submits it with mistakes and audits the page with th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from portal import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Snapshot, create_user
 
 LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -174,35 +174,36 @@ def discovered_pages() -> list[tuple[str, Visit]]:
     return visits
 
 
-def people(make_user) -> None:
-    make_user(ADMIN, "Astrid Admin", member_of="vallentuna", role="admin", site_admin=True)
-    make_user(MEMBER, "Maja Medlem", member_of="vallentuna", role="member")
+def people(app) -> None:
+    create_user(app, ADMIN, "Astrid Admin", member_of="vallentuna", role="admin", site_admin=True)
+    create_user(app, MEMBER, "Maja Medlem", member_of="vallentuna", role="member")
     # A pending request, so that the members page shows the decision forms.
     from portal.extensions import db
     from portal.orgs.models import Membership, MembershipStatus, Organisation, OrganisationKind
 
-    newcomer = make_user("pending@a11y.example", "Per Pending")
-    with db.session.begin():
-        org = db.session.query(Organisation).filter_by(slug="vallentuna").one()
-        db.session.add(
-            Membership(
-                user_id=newcomer,
-                organisation_id=org.id,
-                status=MembershipStatus.PENDING,
-                message="Hej! Jag arbetar med bygglov.",
+    newcomer = create_user(app, "pending@a11y.example", "Per Pending")
+    with app.app_context():
+        with db.session.begin():
+            org = db.session.query(Organisation).filter_by(slug="vallentuna").one()
+            db.session.add(
+                Membership(
+                    user_id=newcomer,
+                    organisation_id=org.id,
+                    status=MembershipStatus.PENDING,
+                    message="Hej! Jag arbetar med bygglov.",
+                )
             )
-        )
-        db.session.add(
-            Organisation(
-                kind=OrganisationKind.SUPPLIER,
-                name="Exempel GIS AB",
-                slug="exempel-gis-ab",
-                website="https://gis.example",
-                description="## Om oss\n\nVi gör **kartor**.\n\n- ett\n- två",
-                is_example=True,
+            db.session.add(
+                Organisation(
+                    kind=OrganisationKind.SUPPLIER,
+                    name="Exempel GIS AB",
+                    slug="exempel-gis-ab",
+                    website="https://gis.example",
+                    description="## Om oss\n\nVi gör **kartor**.\n\n- ett\n- två",
+                    is_example=True,
+                )
             )
-        )
-    db.session.remove()
+        db.session.remove()
 
 
 def content(app) -> dict[str, str]:
@@ -333,20 +334,77 @@ def audit(page: Page) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def ids(app, make_user, search_index) -> dict[str, str]:
+@dataclass
+class Site:
+    """The people and content of `people()` and `content()`, with a search index of them."""
+
+    ids: dict[str, str]
+    snapshot: Snapshot  # every row right after building it; each test starts from this
+    # Logged-in browser state by (user, language): each person logs in once per module.
+    logins: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def site(app, tmp_path_factory) -> Iterator[Site]:
+    """Built once for the module (the pages only read it): people, content, a search index."""
+    from portal.extensions import db
+    from portal.search import indexing
+    from portal.search.services import close_searchers
+
+    before = {k: app.config[k] for k in ("SEARCH_INDEX_DIR", "SEARCH_INDEX_ON_COMMIT")}
     with app.app_context():
-        people(make_user)
-    return content(app)
+        app.extensions["test_snapshot"].restore()
+        db.session.remove()
+    people(app)
+    ids = content(app)
+    app.config.update(
+        SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("a11y_search_index")),
+        SEARCH_INDEX_ON_COMMIT=False,
+    )
+    with app.app_context():
+        indexing.rebuild()
+        snapshot = Snapshot.take()
+        db.session.remove()
+    yield Site(ids, snapshot)
+    close_searchers()
+    app.config.update(before)
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app) -> Iterator[None]:
+    """This module's version of the suite's fixture: a test on the shared `site` starts from
+    its rows, any other test from the reference data alone."""
+    from portal.extensions import db
+
+    if "site" in request.fixturenames:
+        snapshot = request.getfixturevalue("site").snapshot
+    else:
+        snapshot = app.extensions["test_snapshot"]
+    with app.app_context():
+        snapshot.restore()
+        db.session.remove()
+    yield
 
 
 @pytest.fixture
-def browse(app, new_page, ids) -> Callable[[str, str | None], Page]:
+def ids(site) -> dict[str, str]:
+    return site.ids
+
+
+@pytest.fixture
+def browse(site, new_page) -> Callable[[str, str | None], Page]:
+    """A fresh browser context in the language, logged in as the user (once per module
+    through the login form, then from the saved browser state)."""
 
     def open_as(language: str, user: str | None) -> Page:
+        if user is None:
+            return new_page(locale=LOCALES[language])
+        state = site.logins.get((user, language))
+        if state is not None:
+            return new_page(locale=LOCALES[language], storage_state=state)
         page = new_page(locale=LOCALES[language])
-        if user:
-            log_in_by_name(page, user)
+        log_in_by_name(page, user)
+        site.logins[(user, language)] = page.context.storage_state()
         return page
 
     return open_as

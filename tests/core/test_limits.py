@@ -131,17 +131,28 @@ def _add_probe_routes(app):
     apply_rate_limits(app)
 
 
-def test_api_writes_are_limited_automatically_and_answered_in_json(limited_app):
+def test_api_writes_are_limited_automatically_and_answered_in_json(limited_app, make_user):
     limited = limited_app()
     _add_probe_routes(limited)
     assert limit_names_for(limited, "probe_api") == ["api_write"]
     assert limit_names_for(limited, "probe_things") == ["api_write"]
+    # Every API write needs a write token (portal/api/hooks.py), the probes too.
+    user_id = make_user()
+    with limited.app_context():
+        from portal.accounts.models import User
+        from portal.extensions import db
+        from portal.tokens.services import create_token
+
+        _token, secret = create_token(db.session.get(User, user_id), name="probe", write=True)
+        db.session.commit()
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {secret}"}
     client = limited.test_client()
     for _ in range(5):
         assert client.get("/api/v1/probe").status_code == 200  # reads are not counted
     for _ in range(3):
-        assert client.post("/api/v1/probe").status_code == 201
-    response = client.post("/api/v1/things")  # one allowance for every API write
+        assert client.post("/api/v1/probe", headers=headers).status_code == 201
+    response = client.post("/api/v1/things", headers=headers)  # one allowance for every write
     assert response.status_code == 429
     assert response.is_json
     assert response.get_json()["code"] == 429
