@@ -52,10 +52,8 @@ def world(app, make_user):
     return build_route_world(app, make_user)
 
 
-@pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
+@pytest.mark.parametrize("endpoint", [e for e in POST_ENDPOINTS if e not in OPEN_POSTS])
 def test_post_without_login_goes_to_login_or_is_403(app, client, world, endpoint):
-    if endpoint in OPEN_POSTS:
-        pytest.skip(OPEN_POSTS[endpoint])
     path = world.fill(_rule(app, endpoint))
     response = client.post(path, data={"name": "x", "title": "x", "body": "x"})
     if response.status_code == 302:
