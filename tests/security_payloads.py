@@ -84,5 +84,23 @@ XSS_PAYLOADS: list[str] = [
     "{{constructor.constructor('alert(1)')()}}",
 ]
 
+
+
+def pack(payloads: list[str], limit: int, separator: str = " ") -> list[str]:
+    """Join the payloads, in order, into as few texts of at most `limit` characters as fit.
+
+    One submission then carries several payloads, so a form is sent a dozen times instead of
+    once per payload; every payload is still typed into every field. Markdown fields join
+    with a blank line so that block constructs (reference definitions, lists) stay blocks.
+    """
+    texts: list[str] = []
+    for payload in payloads:
+        if texts and len(texts[-1]) + len(separator) + len(payload) <= limit:
+            texts[-1] += separator + payload
+        else:
+            texts.append(payload)
+    return texts
+
+
 assert len(XSS_PAYLOADS) >= 50
 assert all(p.strip() and len(p) <= 200 for p in XSS_PAYLOADS)

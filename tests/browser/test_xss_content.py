@@ -15,20 +15,9 @@ import re
 from sqlalchemy import select
 
 from tests.browser.test_xss import ADMIN, MEMBER, Watched, listed_text, log_in, normalise
-from tests.security_payloads import XSS_PAYLOADS
+from tests.security_payloads import XSS_PAYLOADS, pack
 
 MARK = "xssprov"  # a word in every title, so that one search finds them all
-
-
-def pack(payloads: list[str], limit: int) -> list[str]:
-    """Join the payloads, in order, into as few texts of at most `limit` characters as fit."""
-    texts: list[str] = []
-    for payload in payloads:
-        if texts and len(texts[-1]) + 1 + len(payload) <= limit:
-            texts[-1] += " " + payload
-        else:
-            texts.append(payload)
-    return texts
 
 
 # Every text fits the shortest field it is typed into (200 characters) with its title suffix.

@@ -1,0 +1,36 @@
+"""The suite's per-test restore puts back exactly the reference data, whatever a test wrote."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+
+
+def _rows() -> dict[str, list[dict]]:
+    return {
+        t.name: [dict(r._mapping) for r in db.session.execute(t.select())]
+        for t in db.metadata.sorted_tables
+    }
+
+
+def test_restore_undoes_writes_through_the_orm_and_raw_sql(app, make_user):
+    snapshot = app.extensions["test_snapshot"]
+    with app.app_context():
+        assert _rows() == snapshot.rows
+    make_user("restore@example.org", "Återställd", member_of="gotland", role="admin")
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE organisations SET description = 'x'"))
+        db.session.execute(sa.text("UPDATE counties SET name = name || ' x'"))
+        db.session.commit()
+        assert {"users", "memberships", "organisations", "counties"} <= snapshot.written
+        snapshot.restore()
+        assert not snapshot.written
+        assert _rows() == snapshot.rows
+        db.session.remove()
+
+
+def test_a_test_that_only_reads_restores_nothing(app, client):
+    snapshot = app.extensions["test_snapshot"]
+    assert client.get("/plans").status_code == 200
+    assert not snapshot.written
