@@ -85,7 +85,6 @@ XSS_PAYLOADS: list[str] = [
 ]
 
 
-
 def pack(payloads: list[str], limit: int, separator: str = " ") -> list[str]:
     """Join the payloads, in order, into as few texts of at most `limit` characters as fit.
 
