@@ -66,13 +66,18 @@ def write_token(app, make_user) -> str:
     return secret
 
 
+@pytest.fixture(scope="module")
+def openapi_schema(app):
+    """The loaded document, once per module: loading it costs more than a test's requests."""
+    return schemathesis.openapi.from_wsgi(OPENAPI, app)
+
+
 @pytest.mark.parametrize("authenticated", [True, False], ids=["token", "anonymous"])
 @pytest.mark.parametrize(("method", "path", "mode"), documented_operations())
 def test_operation_never_fails_and_answers_as_documented(
-    app, write_token, method, path, mode, authenticated
+    openapi_schema, write_token, method, path, mode, authenticated
 ):
-    schema = schemathesis.openapi.from_wsgi(OPENAPI, app)
-    operation = schema[path][method]
+    operation = openapi_schema[path][method]
     headers = {"Authorization": f"Bearer {write_token}"} if authenticated else None
 
     @given(case=operation.as_strategy(generation_mode=mode))
