@@ -20,7 +20,7 @@ run: setup
 ## Set up everything and run the whole test suite, one pytest-xdist worker per core
 ## (pass options with ARGS="..."; one test without workers: ARGS="tests/test_app.py -n 0")
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 ## Benchmarks at 1 000, 10 000 and 100 000 documents; writes bench/RESULTS.md (ARGS="--quick")
 bench: setup

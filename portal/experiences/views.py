@@ -8,7 +8,7 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.args import int_arg, text_arg
 from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
 from portal.core.urls import object_url
 from portal.experiences import services
@@ -17,9 +17,9 @@ from portal.experiences.forms import (
     ExperienceEditForm,
     ExperienceForm,
 )
-from portal.orgs.models import OrganisationKind
-from portal.orgs.services import get_organisation_by_id, list_counties
+from portal.orgs.services import get_organisation_by_id
 from portal.plans.services import can_view_plan, public_steps_of
+from portal.standards.filters import content_scope
 from portal.standards.services import all_standards
 
 experiences_bp = Blueprint("experiences", __name__, url_prefix="/experiences")
@@ -34,23 +34,19 @@ def experience_template_helpers() -> dict:
 @experiences_bp.get("")
 def index():
     """List published experiences, filtered by tag, standard, organisation kind and county."""
-    counties = list_counties()
-    standards = all_standards()
-    kind = enum_arg("kind", OrganisationKind)
+    scope = content_scope()
     filters = services.ExperienceFilter(
         tag=text_arg("tag", max_length=60),
-        standard=choice_arg("standard", (s.slug for s in standards)),
-        kind=kind,
-        county_code=choice_arg("county", (c.code for c in counties)),
+        standard=scope.standard,
+        kind=scope.kind,
+        county_code=scope.county_code,
     )
     page = services.list_experiences(filters, page=int_arg("page"))
     return render_template(
         "experiences/index.html",
         page=page,
         filters=filters,
-        counties=counties,
-        standards=standards,
-        kinds=OrganisationKind,
+        **scope.choices(),
         tags=services.popular_tags(),
         can_write=bool(services.experience_organisations(current_actor())),
     )

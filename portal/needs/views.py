@@ -31,8 +31,8 @@ from portal.needs.forms import (
     NeedForm,
 )
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
-from portal.orgs.models import OrganisationKind
-from portal.orgs.services import get_organisation_by_id, list_counties
+from portal.orgs.services import get_organisation_by_id
+from portal.standards.filters import content_scope
 from portal.standards.services import all_standards
 
 needs_bp = Blueprint("needs", __name__, url_prefix="/needs")
@@ -54,14 +54,13 @@ def need_template_helpers() -> dict:
 @needs_bp.get("", endpoint="index")
 def need_index():
     """List adaptation needs with filters, sorted by backing or date."""
-    counties = list_counties()
-    standards = all_standards()
+    scope = content_scope()
     filters = services.NeedFilter(
         status=enum_arg("status", NeedStatus),
-        standard=choice_arg("standard", (s.slug for s in standards)),
+        standard=scope.standard,
         product_area=enum_arg("area", ProductArea),
-        kind=enum_arg("kind", OrganisationKind),
-        county_code=choice_arg("county", (c.code for c in counties)),
+        kind=scope.kind,
+        county_code=scope.county_code,
         sort=choice_arg("sort", services.NEED_SORTS) or "backed",
     )
     page = services.list_needs(filters, page=int_arg("page"))
@@ -69,9 +68,7 @@ def need_index():
         "needs/index.html",
         page=page,
         filters=filters,
-        counties=counties,
-        standards=standards,
-        kinds=OrganisationKind,
+        **scope.choices(),
         statuses=NeedStatus,
         areas=ProductArea,
         can_post=bool(services.need_organisations(current_actor())),
