@@ -63,9 +63,21 @@ def test_systemd_units_verify_cleanly(tmp_path):
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
-def test_indexer_unit_runs_the_watching_search_update():
-    text = (DEPLOY / "systemd" / "portal-search.service").read_text()
-    assert 'flask --app "portal:create_app()" search update --watch' in text
+def test_units_run_commands_and_options_the_cli_has(runner):
+    commands = {
+        unit.name: line.split('"portal:create_app()" ', 1)[1].split()
+        for unit in UNITS
+        for line in unit.read_text().splitlines()
+        if line.startswith("ExecStart=") and "/flask " in line
+    }
+    assert commands["portal-search.service"] == ["search", "update", "--watch"]
+    assert commands["portal-search-prune.service"][:2] == ["search", "prune"]
+    for words in commands.values():
+        command = [word for word in words if not word.startswith("-") and not word.isdigit()]
+        result = runner.invoke(args=[*command, "--help"])
+        assert result.exit_code == 0, result.output
+        options = [word for word in words if word.startswith("--")]
+        assert all(option in result.output for option in options), (words, result.output)
 
 
 def _free_port() -> int:
