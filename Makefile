@@ -32,8 +32,8 @@ bench-quick: setup
 
 setup: $(STAMP) translations
 
-## Build the installable wheel in dist/ (translations compiled first), for deployment
-wheel: setup
+## Build the installable wheel in dist/ for deployment (it compiles the translations into it)
+wheel: $(STAMP)
 	rm -rf dist
 	$(PY) -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
 
