@@ -118,11 +118,11 @@ def server(venv, tmp_path) -> Iterator[tuple[str, Path]]:
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [python, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0", app],
-            cwd=work,
-            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=work,
+            env=env,
+            start_new_session=True,  # its own process group: SIGTERM reaches every worker
         )
     try:
         # Port 0: gunicorn binds a free port and names it in its log.
