@@ -80,6 +80,23 @@ def test_units_run_commands_and_options_the_cli_has(runner):
         assert all(option in result.output for option in options), (words, result.output)
 
 
+def test_environment_file_keeps_state_in_the_units_state_directory():
+    settings = dict(
+        line.split("=", 1)
+        for line in (DEPLOY / "portal.env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    for unit in UNITS:
+        if unit.suffix == ".service":
+            text = unit.read_text()
+            assert "EnvironmentFile=/etc/portal/portal.env" in text, unit.name
+            assert "StateDirectory=portal\nWorkingDirectory=/var/lib/portal" in text, unit.name
+    assert settings["INSTANCE_PATH"] == "/var/lib/portal"
+    assert settings["SEARCH_INDEX_DIR"].startswith("/var/lib/portal/")
+    # nginx (deploy/nginx/portal.conf) is the one trusted proxy.
+    assert settings["PROXY_FIX"] == "1"
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
