@@ -8,7 +8,7 @@ PORT   ?= 5000
 # pytest-xdist workers for `make test`: auto is one per CPU core.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick mutants
+.PHONY: run test setup wheel lint format translations extract-messages db clean bench bench-quick mutants
 
 ## Set up everything, migrate, load reference and demo data, serve on http://127.0.0.1:5000
 run: setup
@@ -32,6 +32,11 @@ bench-quick: setup
 
 setup: $(STAMP) translations
 
+## Build the installable wheel in dist/ for deployment (it compiles the translations into it)
+wheel: $(STAMP)
+	rm -rf dist
+	$(PY) -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
+
 $(STAMP): pyproject.toml constraints.txt tools/bootstrap-venv.sh
 	sh tools/bootstrap-venv.sh $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -54,7 +59,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) instance search_index/* .pytest_cache
+	rm -rf $(VENV) instance search_index/* .pytest_cache dist
 
 ## Mutation testing of the permission rules (slow; not in CI): survivors go in tests/MUTANTS.md
 MUTANTS ?= *.x_can_* *.x_require_* portal.api.auth.*

@@ -198,7 +198,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
     logging.getLogger("portal.requests").setLevel(logging.WARNING)
     r["standin_sources"] = content.register_standin_sources()
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade()  # the directory the factory configured (portal/config.py)
         report = SeedReport()
         seed_reference(report)
         seed_demo_organisations(report)

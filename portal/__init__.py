@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal.config import BASE_DIR, Config
+from portal.config import MIGRATIONS_DIR, TEMPLATES_DIR, Config, instance_path
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -21,8 +21,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the portal."""
     app = Flask(
         __name__,
-        template_folder=str(BASE_DIR / "templates"),
-        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(TEMPLATES_DIR),
+        instance_path=str(instance_path()),
     )
     app.config.from_mapping(Config().as_dict())
     if config:
@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+
+# templates/ and migrations/ sit at the top of a checkout; the wheel carries them inside the
+# package (pyproject.toml maps them there). This is the one place that tells the two apart.
+IN_CHECKOUT = not (PACKAGE_DIR / "templates").is_dir()
+RESOURCE_DIR = BASE_DIR if IN_CHECKOUT else PACKAGE_DIR
+TEMPLATES_DIR = RESOURCE_DIR / "templates"
+MIGRATIONS_DIR = RESOURCE_DIR / "migrations"
+
+
+def instance_path() -> Path:
+    """Where the portal keeps its local files: `INSTANCE_PATH`, else a place outside the code.
+
+    In a checkout that is `instance/` at its top; once installed it is `var/portal-instance`
+    under the virtual environment (Flask's own rule for installed apps), never site-packages.
+    """
+    configured = os.environ.get("INSTANCE_PATH")
+    if configured:
+        return Path(configured).resolve()
+    if IN_CHECKOUT:
+        return BASE_DIR / "instance"
+    return Path(sys.prefix) / "var" / "portal-instance"
+
+
+def _default_search_index_dir() -> Path:
+    return BASE_DIR / "search_index" if IN_CHECKOUT else instance_path() / "search_index"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -23,10 +50,10 @@ class Config:
         self.TESTING = False
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
-            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'portal.sqlite3'}"
+            "DATABASE_URL", f"sqlite:///{instance_path() / 'portal.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+        self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(_default_search_index_dir()))
         # Apply the search change log after each committed request (and before searching).
         self.SEARCH_INDEX_ON_COMMIT = _bool("SEARCH_INDEX_ON_COMMIT", default=True)
         # Seconds to wait for this host's index writer lock inside a request.

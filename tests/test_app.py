@@ -28,14 +28,32 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_defaults_are_embedded_sqlite_and_local_index(monkeypatch):
-    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR"):
+def test_defaults_in_a_checkout_are_its_instance_folder_and_search_index(monkeypatch):
+    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR", "INSTANCE_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "x")
     app = create_app()
+    assert app.instance_path == str(BASE_DIR / "instance")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         f"sqlite:///{BASE_DIR / 'instance' / 'portal.sqlite3'}"
     )
+    assert app.config["SEARCH_INDEX_DIR"] == str(BASE_DIR / "search_index")
+    assert app.template_folder == str(BASE_DIR / "templates")
+    assert app.extensions["migrate"].directory == str(BASE_DIR / "migrations")
+
+
+def test_instance_path_moves_the_instance_folder_and_the_default_database(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "var"))
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "var")
+    assert (tmp_path / "var").is_dir()
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'var' / 'portal.sqlite3'}"
+    )
+    # In a checkout the search index stays at its top, where `make run` builds it.
     assert app.config["SEARCH_INDEX_DIR"] == str(BASE_DIR / "search_index")
 
 
