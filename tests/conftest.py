@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -115,8 +116,13 @@ class Snapshot:
         for table in db.metadata.sorted_tables:
             rows[table.name] = [dict(r._mapping) for r in db.session.execute(table.select())]
         snapshot = cls(rows)
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", snapshot._seen)
+        snapshot._listener = snapshot._seen
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", snapshot._listener)
         return snapshot
+
+    def close(self) -> None:
+        """Stop watching writes (a snapshot that will not be restored again)."""
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", self._listener)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
         match = WRITE_STATEMENT.match(statement)
@@ -271,9 +277,8 @@ def create_user(
         return user_id
 
 
-@pytest.fixture
-def make_user(app: Flask) -> Callable[..., int]:
-    """Create a user through the account service; return its id."""
+def user_maker(app: Flask) -> Callable[..., int]:
+    """A function that creates a user through the account service and returns its id."""
     counter = iter(range(1, 1_000_000))
 
     def make(
@@ -294,6 +299,47 @@ def make_user(app: Flask) -> Callable[..., int]:
         )
 
     return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., int]:
+    """Create a user through the account service; return its id."""
+    return user_maker(app)
+
+
+def shared_world(build: Callable[[Flask, Callable[..., int]], Any]) -> tuple[Callable, Callable]:
+    """A module-scoped `world` fixture, built once by `build(app, make_user)` on the reference
+    data, and the module's `_clean_database` that gives every test that world again (only the
+    tables a test wrote are put back). For modules whose many tests share one set of objects.
+
+    In the module: `world, _clean_database = shared_world(build_route_world)`.
+    """
+
+    @pytest.fixture(scope="module")
+    def world(app: Flask) -> Iterator[Any]:
+        with app.app_context():
+            app.extensions["test_snapshot"].restore()
+            db.session.remove()
+        made = build(app, user_maker(app))
+        with app.app_context():
+            app.extensions["world_snapshot"] = Snapshot.take()
+            db.session.remove()
+        yield made
+        app.extensions.pop("world_snapshot").close()
+
+    @pytest.fixture(autouse=True)
+    def _clean_database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+        if "world" in request.fixturenames:
+            request.getfixturevalue("world")
+            snapshot = app.extensions["world_snapshot"]
+        else:
+            snapshot = app.extensions["test_snapshot"]
+        with app.app_context():
+            snapshot.restore()
+            db.session.remove()
+        yield
+
+    return world, _clean_database
 
 
 def login(client: FlaskClient, user_id_or_email: int | str, password: str = PASSWORD):

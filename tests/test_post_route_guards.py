@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from portal import create_app
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.conftest import PASSWORD, csrf_token_from, shared_world
 from tests.route_world import build_route_world
 
 # Posts a visitor without an account may make, with the reason.
@@ -47,9 +47,8 @@ def _rule(app, endpoint: str) -> Rule:
     return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
 
 
-@pytest.fixture
-def world(app, make_user):
-    return build_route_world(app, make_user)
+# Organisation A's objects, built once for the module and given back to every test.
+world, _clean_database = shared_world(build_route_world)
 
 
 @pytest.mark.parametrize("endpoint", [e for e in POST_ENDPOINTS if e not in OPEN_POSTS])

@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 
 from portal import create_app
 from tests.api.conftest import bearer
+from tests.conftest import shared_world
 from tests.route_world import OWNER_ORG, build_route_world
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -115,9 +116,8 @@ def request_for(app: Flask, method: str, path: str, world) -> dict[str, Any]:
 # --- the walk --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(app, make_user):
-    return build_route_world(app, make_user)
+# Organisation A's objects, built once for the module and given back to every test.
+world, _clean_database = shared_world(build_route_world)
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
