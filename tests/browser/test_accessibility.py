@@ -627,6 +627,7 @@ def test_phone_menu_and_filters_open_without_javascript(browser, live_server):
         page.set_viewport_size({"width": 1280, "height": 720})
         page.goto("/needs")
         expect(page.locator("summary", has_text="Meny")).to_be_hidden()
+        expect(page.locator("summary", has_text="Filtrera")).to_be_hidden()
         expect(plans_link).to_be_visible()
         expect(status_filter).to_be_visible()
     finally:
