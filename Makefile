@@ -8,7 +8,7 @@ PORT   ?= 5000
 # pytest-xdist workers for `make test`: auto is one per CPU core.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick mutants screenshots
+.PHONY: run test setup lint format translations extract-messages db clean bench bench-quick mutants
 
 ## Set up everything, migrate, load reference and demo data, serve on http://127.0.0.1:5000
 run: setup
@@ -29,10 +29,6 @@ bench: setup
 ## The same at 1 000 and 10 000 documents (a few minutes)
 bench-quick: setup
 	$(PY) -m bench --quick $(ARGS)
-
-## Screenshots of the main pages at 390 and 1280 px into docs/screenshots (demo data in a temp folder)
-screenshots: setup
-	$(PY) tools/screenshots.py $(ARGS)
 
 setup: $(STAMP) translations
 
@@ -65,3 +61,8 @@ MUTANTS ?= *.x_can_* *.x_require_* portal.api.auth.*
 mutants: setup
 	$(VENV)/bin/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(VENV)/bin/mutmut results
+
+.PHONY: screenshots
+## Screenshots of the main pages at 390 and 1280 px into docs/screenshots (demo data in a temp folder)
+screenshots: setup
+	$(PY) tools/screenshots.py $(ARGS)
