@@ -66,3 +66,8 @@ MUTANTS ?= *.x_can_* *.x_require_* portal.api.auth.*
 mutants: setup
 	$(VENV)/bin/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(VENV)/bin/mutmut results
+
+.PHONY: screenshots
+## Screenshots of the main pages at 390 and 1280 px into docs/screenshots (demo data in a temp folder)
+screenshots: setup
+	$(PY) tools/screenshots.py $(ARGS)

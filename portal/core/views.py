@@ -12,12 +12,24 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home():
-    """Show the home page with what the portal holds."""
+    """Show the home page: the way in for each kind of organisation, what the portal holds and
+    the latest public plans, experiences, needs and supplier answers."""
     # Imported here: core never imports a feature package when it loads.
+    from portal.experiences.services import recent_experiences
+    from portal.needs.services import recent_answers, recent_needs
     from portal.orgs.models import OrganisationKind
     from portal.orgs.services import count_by_kind
+    from portal.plans.services import recent_plans
 
-    return render_template("core/home.html", counts=count_by_kind(), kinds=OrganisationKind)
+    return render_template(
+        "core/home.html",
+        counts=count_by_kind(),
+        kinds=OrganisationKind,
+        plans=recent_plans(),
+        experiences=recent_experiences(),
+        needs=recent_needs(),
+        answers=recent_answers(),
+    )
 
 
 @bp.get("/language/<code>")

@@ -180,6 +180,18 @@ def _experience_query(filters: ExperienceFilter) -> Select:
     return _experience_list_options(stmt)
 
 
+def recent_experiences(limit: int = 5) -> list[Experience]:
+    """The latest published experiences with their organisations (never a draft)."""
+    stmt = (
+        select(Experience)
+        .where(Experience.status == ExperienceStatus.PUBLISHED)
+        .order_by(Experience.published_at.desc(), Experience.id.desc())
+        .limit(limit)
+        .options(selectinload(Experience.organisation))
+    )
+    return list(db.session.scalars(stmt))
+
+
 def experiences_about_standard(standard: Standard, limit: int = 20) -> list[Experience]:
     stmt = (
         select(Experience)

@@ -143,6 +143,28 @@ def list_needs(filters: NeedFilter, page: int = 1, per_page: int = 20) -> Page:
     return paginate(_need_query(filters), page, per_page)
 
 
+def recent_needs(limit: int = 5) -> list[AdaptationNeed]:
+    """The latest posted needs with their organisations (needs are public once posted)."""
+    stmt = (
+        select(AdaptationNeed)
+        .order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+        .limit(limit)
+        .options(selectinload(AdaptationNeed.organisation))
+    )
+    return list(db.session.scalars(stmt))
+
+
+def recent_answers(limit: int = 5) -> list[SupplierAnswer]:
+    """The latest given or changed supplier answers, with their supplier and need."""
+    stmt = (
+        select(SupplierAnswer)
+        .order_by(SupplierAnswer.updated_at.desc(), SupplierAnswer.id.desc())
+        .limit(limit)
+        .options(selectinload(SupplierAnswer.organisation), selectinload(SupplierAnswer.need))
+    )
+    return list(db.session.scalars(stmt))
+
+
 def export_needs(filters: NeedFilter, limit: int) -> list[AdaptationNeed]:
     """Every need matching the filters (at most `limit`), in the list's order."""
     return list(db.session.scalars(_need_query(filters).limit(limit)))

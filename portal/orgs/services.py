@@ -132,15 +132,29 @@ class OrganisationFilter:
     verified: bool | None = None
 
 
-def count_by_kind() -> dict[OrganisationKind, int]:
-    """How many real (not example) organisations of each kind the portal holds."""
-    return dict(
-        db.session.execute(
-            select(Organisation.kind, func.count())
-            .where(Organisation.is_example.is_(False))
-            .group_by(Organisation.kind)
-        ).all()
+@dataclass(frozen=True)
+class KindCount:
+    """How many organisations of a kind the list shows: real ones and made-up examples."""
+
+    real: int = 0
+    examples: int = 0
+
+
+def count_by_kind() -> dict[OrganisationKind, KindCount]:
+    """How many organisations of each kind the portal holds, real and example data apart
+    (the list of a kind shows both; only the real ones are, say, Sweden's 290)."""
+    counts: dict[OrganisationKind, KindCount] = {}
+    rows = db.session.execute(
+        select(Organisation.kind, Organisation.is_example, func.count()).group_by(
+            Organisation.kind, Organisation.is_example
+        )
     )
+    for kind, is_example, number in rows:
+        before = counts.get(kind, KindCount())
+        counts[kind] = (
+            KindCount(before.real, number) if is_example else KindCount(number, before.examples)
+        )
+    return counts
 
 
 def list_organisations(filters: OrganisationFilter, page: int = 1, per_page: int = 20) -> Page:

@@ -298,6 +298,19 @@ def budget_totals(plan_ids: Sequence[int]) -> dict[int, int]:
     return {plan_id: found.get(plan_id, 0) for plan_id in plan_ids}
 
 
+def recent_plans(limit: int = 5) -> list[Plan]:
+    """The latest published plans, newest publication first, with their organisations: what
+    anyone may see (never a draft, whoever asks)."""
+    stmt = (
+        select(Plan)
+        .where(Plan.status == PlanStatus.PUBLISHED)
+        .order_by(Plan.published_at.desc(), Plan.id.desc())
+        .limit(limit)
+        .options(selectinload(Plan.organisation))
+    )
+    return list(db.session.scalars(stmt))
+
+
 def list_organisation_plans(actor: User | None, org: Organisation) -> list[Plan]:
     """The organisation's plans the actor may see: drafts only for its members."""
     stmt = select(Plan).where(Plan.organisation_id == org.id)

@@ -5,6 +5,13 @@ needs an object in its URL, or a login, must be named in PAGES; one that is not 
 be named in NOT_PAGES. A new page type therefore fails here until it is added (one line).
 Every page with a validated form (``<form method="post" novalidate>``) must also have an
 entry in FORM_ERRORS, which submits it with mistakes and audits the page with the errors.
+
+Every page type is also checked at a phone's width (390 x 844), in Swedish, in the same
+browser context without loading the page again: nothing wider than the screen, the main
+content within the top quarter of the screen, and axe again (the layout differs: a menu
+button, folded filters, tables that scroll or become cards). Once per page type, on the last
+sample of it in PAGES (the one with the most controls): the other samples differ in content,
+not in layout.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from tests.conftest import PASSWORD, Snapshot, create_user
 
 LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 BLOCKING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}  # browser contexts are 1280 x 720 unless set otherwise
+PHONE_LANGUAGES = {"sv"}  # the layout does not depend on the language; once is enough
 
 # Who looks at a page: None (anonymous) or one of the people made by `people()`.
 ADMIN = "admin@a11y.example"  # admin of Vallentuna, site admin too (sees every control)
@@ -174,6 +183,11 @@ def discovered_pages() -> list[tuple[str, Visit]]:
     return visits
 
 
+PAGE_VISITS = discovered_pages()
+# The sample of each page type that is also checked at a phone's width: its last one.
+PHONE_SAMPLES: dict[str, Visit] = dict(PAGE_VISITS)
+
+
 def people(app) -> None:
     create_user(app, ADMIN, "Astrid Admin", member_of="vallentuna", role="admin", site_admin=True)
     create_user(app, MEMBER, "Maja Medlem", member_of="vallentuna", role="member")
@@ -321,6 +335,18 @@ def log_in_by_name(page: Page, email: str) -> None:
     page.wait_for_url("**/")
 
 
+def assert_fits_the_screen(page: Page, url: str) -> None:
+    """Nothing wider than the viewport (wide tables scroll inside their own region), and the
+    main content starts within the top quarter of the screen."""
+    width, height, page_width, main_top = page.evaluate(
+        """() => [innerWidth, innerHeight, document.documentElement.scrollWidth,
+                  (document.querySelector('main') || document.getElementById('main'))
+                    .getBoundingClientRect().top + scrollY]"""
+    )
+    assert page_width <= width, f"{url} is {page_width} px wide at {width} px"
+    assert main_top <= height / 4, f"{url}: the main content starts at {main_top} px of {height}"
+
+
 def audit(page: Page) -> list[str]:
     """Run axe-core (shipped inside axe-playwright-python: no network) on the page."""
     from axe_playwright_python.sync_playwright import Axe
@@ -413,7 +439,7 @@ def browse(site, new_page) -> Callable[[str, str | None], Page]:
 @pytest.mark.parametrize("language", LOCALES)
 @pytest.mark.parametrize(
     ("endpoint", "visit"),
-    discovered_pages(),
+    PAGE_VISITS,
     ids=lambda v: v if isinstance(v, str) else f"{v.url}|{v.as_user or 'anonymous'}",
 )
 def test_page_has_no_serious_accessibility_violations(browse, ids, language, endpoint, visit):
@@ -432,6 +458,12 @@ def test_page_has_no_serious_accessibility_violations(browse, ids, language, end
     assert page.locator("html").get_attribute("lang") == language
     problems = audit(page)
     assert not problems, f"{url} ({language}): {problems}"
+    assert_fits_the_screen(page, url)
+    if language in PHONE_LANGUAGES and PHONE_SAMPLES.get(endpoint) == visit:
+        page.set_viewport_size(PHONE)
+        assert_fits_the_screen(page, url)
+        problems = audit(page)
+        assert not problems, f"{url} ({language}) at {PHONE['width']} px: {problems}"
     assert not page.js_errors
     if page.locator("main form[method=post][novalidate]").count():
         assert endpoint in FORM_ERRORS, (
@@ -568,27 +600,35 @@ def test_backing_a_need_works_with_the_keyboard_only(app, new_page, make_user):
     assert not page.js_errors
 
 
-PHONE_PAGES = [
-    "/plans/{plan}",
-    "/plans/{plan}/revisions/2",
-    "/plans/{plan}/history/compare?a=1&b=2",
-    "/plans",
-    "/needs",
-    "/needs/{need}",
-    "/experiences/{experience}",
-    "/standards",
-    "/search?q=bygglov",
-]
-
-
-def test_phone_width_pages_do_not_overflow_and_stay_accessible(browse, ids):
-    """On a 390 px wide phone: nothing wider than the screen (wide tables scroll inside
-    their .table-wrap), and a table that scrolls can be reached and scrolled by keyboard."""
-    page = browse("sv", ADMIN)
-    page.set_viewport_size({"width": 390, "height": 844})
-    for template in PHONE_PAGES:
-        url = template.format(**ids)
-        page.goto(url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
-        problems = audit(page)
-        assert not problems, f"{url} at 390 px: {problems}"
+def test_phone_menu_and_filters_open_without_javascript(browser, live_server):
+    """At a phone's width the navigation and the filters sit behind buttons (<details>), which
+    open by keyboard with JavaScript off; at a desktop's width they show without a button."""
+    context = browser.new_context(
+        base_url=live_server, locale="sv-SE", java_script_enabled=False, viewport=PHONE
+    )
+    try:
+        page = context.new_page()
+        page.goto("/needs")
+        plans_link = page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+            "link", name="Handlingsplaner"
+        )
+        status_filter = page.get_by_label("Status")
+        expect(plans_link).to_be_hidden()
+        expect(status_filter).to_be_hidden()
+        page.locator("summary", has_text="Meny").focus()
+        page.keyboard.press("Enter")
+        expect(plans_link).to_be_visible()
+        page.keyboard.press("Enter")  # closed again: the open menu lies over the page
+        expect(plans_link).to_be_hidden()
+        page.locator("summary", has_text="Filtrera").click()
+        expect(status_filter).to_be_visible()
+        page.goto("/needs?status=open&sort=newest")  # the button tells how many filters are chosen
+        expect(page.locator("summary", has_text="Filtrera (1 valt)")).to_be_visible()
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto("/needs")
+        expect(page.locator("summary", has_text="Meny")).to_be_hidden()
+        expect(page.locator("summary", has_text="Filtrera")).to_be_hidden()
+        expect(plans_link).to_be_visible()
+        expect(status_filter).to_be_visible()
+    finally:
+        context.close()

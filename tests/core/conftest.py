@@ -9,6 +9,8 @@ from flask import Flask
 
 from portal import create_app
 from portal.extensions import db
+from tests.content_fixtures import make_experience, make_need, make_supplier  # noqa: F401
+from tests.plans.conftest import make_plan  # noqa: F401
 
 SHARED_KEYS = [
     "TESTING",
