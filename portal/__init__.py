@@ -130,6 +130,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare_bp)
     register_api_blueprint(compare_api_blp)
 
+    from portal.dcat.views import bp as dcat_bp
+
+    app.register_blueprint(dcat_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import seed_command, users_cli

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from slugify import slugify
@@ -398,3 +399,8 @@ def where_organisation(
     if organisation_id:
         stmt = stmt.where(organisation_id_column == organisation_id)
     return stmt
+
+
+def last_public_change() -> datetime | None:
+    """When an organisation last changed (every organisation is public)."""
+    return db.session.scalar(select(func.max(Organisation.updated_at)))
