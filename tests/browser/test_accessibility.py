@@ -101,7 +101,6 @@ NOT_PAGES = {
     "static",
     "core.set_language",
     "health.healthz",
-    "api_docs.asset",
     *("dcat.catalog", "dcat.catalog_rdf", "dcat.catalog_ttl"),  # the open-data catalogue (RDF)
 }
 
