@@ -24,6 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         instance_path=str(BASE_DIR / "instance"),
     )
+    # JSON (API and pages) in UTF-8 as it is: "Gävle", not "G\u00e4vle".
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.from_mapping(Config().as_dict())
     if config:
         app.config.from_mapping(config)
