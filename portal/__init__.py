@@ -24,6 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(TEMPLATES_DIR),
         instance_path=str(instance_path()),
     )
+    # JSON (API and pages) in UTF-8 as it is: "Gävle", not "G\u00e4vle".
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.from_mapping(Config().as_dict())
     if config:
         app.config.from_mapping(config)
@@ -129,6 +131,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(compare_bp)
     register_api_blueprint(compare_api_blp)
+
+    from portal.dcat.views import bp as dcat_bp
+
+    app.register_blueprint(dcat_bp)
 
 
 def _register_cli(app: Flask) -> None:

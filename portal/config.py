@@ -85,6 +85,14 @@ class Config:
         # Abuse limits (Flask-Limiter): memory storage per process unless a shared one is named.
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Open data (DCAT-AP-SE catalogue at /dcat/catalog.rdf): the licence of the public
+        # content (CC0 1.0 unless set), the address for questions about the data and the
+        # publisher's name (the portal's own name unless set).
+        self.DCAT_LICENSE_URL = os.environ.get(
+            "DCAT_LICENSE_URL", "http://creativecommons.org/publicdomain/zero/1.0/"
+        )
+        self.DCAT_CONTACT_EMAIL = os.environ.get("DCAT_CONTACT_EMAIL", "")
+        self.DCAT_PUBLISHER_NAME = os.environ.get("DCAT_PUBLISHER_NAME", "")
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -108,8 +108,11 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or _flatten_messages(data.get("messages") or {})
     if wants_json():
+        # Werkzeug's stock descriptions are English: answer its translated title instead.
+        stock = error.description == type(error).description
+        described = title_for(code, error.name) if stock else error.description
         message = data.get("message") or (
-            _("Some fields are invalid; see errors.") if errors else error.description or ""
+            _("Some fields are invalid; see errors.") if errors else described or ""
         )
         response, status = _error_response(code, title_for(code, error.name), message, errors)
     else:

@@ -29,6 +29,19 @@ class PortalApi(Api):
 
         return handle_http_exception(error)
 
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register `blp`; Swagger UI groups its operations under its human `tag`, if it has one.
+
+        flask-smorest lists the blueprint's Flask name (api_me, ...) as the group; the name must
+        stay (it prefixes the endpoints), so the listed tag is renamed after registration.
+        """
+        super().register_blueprint(blp, parameters=parameters, **options)
+        tag = getattr(blp, "tag", None)
+        if tag:
+            for listed in self.spec._tags:  # apispec keeps no public way to rename a tag
+                if listed["name"] == blp.name:
+                    listed["name"] = tag
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -18,10 +18,11 @@ blp = api_blueprint(
     __name__,
     "The authenticated user.",
     prefix="/me",
+    tag="Current user",
 )
 
 
-class MembershipOrganisationSchema(ma.Schema):
+class MembershipOrganizationSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
@@ -29,7 +30,7 @@ class MembershipOrganisationSchema(ma.Schema):
 
 class MembershipSchema(ma.Schema):
     organization = fields.Nested(
-        MembershipOrganisationSchema, required=True, attribute="organisation"
+        MembershipOrganizationSchema, required=True, attribute="organisation"
     )
     role = fields.Enum(Role, by_value=True, required=True)
     status = fields.Enum(

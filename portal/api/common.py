@@ -205,7 +205,7 @@ def body_field_names() -> Iterator[None]:
         raise
 
 
-class OrganisationRefSchema(ma.Schema):
+class OrganizationRefSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
@@ -227,6 +227,34 @@ def organisation_field() -> fields.String:
 
 
 # --- query arguments several lists share ---------------------------------------------------------
+
+
+class ListArg(fields.List):
+    """A query parameter holding several values, given comma-separated (`?orgs=a,b`), repeated
+    (`?orgs=a&orgs=b`) or both; empty parts are ignored. Every list parameter is one of these."""
+
+    is_multiple = True  # webargs hands over every repetition, not only the first
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        chunks = [value] if isinstance(value, str) else list(value or [])
+        if not all(isinstance(chunk, str) for chunk in chunks):
+            raise ma.ValidationError("Not a valid list.")
+        parts = [part.strip() for chunk in chunks for part in chunk.split(",")]
+        return super()._deserialize([p for p in parts if p], attr, data, **kwargs)
+
+
+def list_arg(item: fields.Field, description: str, *, max_items: int, **kwargs: Any) -> ListArg:
+    """A list query parameter of `item`s, at most `max_items` of them (empty when absent)."""
+    return ListArg(
+        item,
+        load_default=list,
+        validate=validate.Length(max=max_items),
+        metadata={
+            "description": f"{description} Several values comma-separated "
+            "(`a,b`) or as the repeated parameter (`x=a&x=b`)."
+        },
+        **kwargs,
+    )
 
 
 def kind_arg() -> fields.Enum:
@@ -257,4 +285,4 @@ def csv_args(filter_schema: type[ma.Schema]) -> type[ma.Schema]:
 
 def organisation_ref() -> fields.Nested:
     """The `organization` an item belongs to, as a reference."""
-    return fields.Nested(OrganisationRefSchema, required=True, attribute="organisation")
+    return fields.Nested(OrganizationRefSchema, required=True, attribute="organisation")

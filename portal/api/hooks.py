@@ -4,6 +4,7 @@ public reads."""
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from flask_babel import get_locale
 
 from portal.api.auth import authenticate_api_request, is_api_write, require_write_access
 from portal.core.actor import current_actor
@@ -26,6 +27,9 @@ def init_api_hooks(app: Flask) -> None:
             return response
         response.vary.add("Authorization")
         response.vary.add("Cookie")
+        # Messages follow Accept-Language (portal/core/i18n.py); say which language they are in.
+        response.vary.add("Accept-Language")
+        response.headers["Content-Language"] = str(get_locale())
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if not response.get_etag()[0] and not response.is_streamed:
                 response.add_etag()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import request
 from marshmallow import fields, validate
 
-from portal.api.common import QueryArgsSchema
+from portal.api.common import MAX_ID, QueryArgsSchema, list_arg
 from portal.api.resources import api_blueprint
 from portal.compare import services
 from portal.compare.export import comparison_csv
@@ -21,6 +20,7 @@ blp = api_blueprint(
     __name__,
     "Plan comparison: plans side by side, aligned on the method, with peer medians.",
     prefix="/plans",
+    tag="Plan comparison",
 )
 
 
@@ -28,23 +28,29 @@ def _choice(enum_cls, **kwargs) -> fields.String:
     return fields.String(validate=validate.OneOf([e.value for e in enum_cls]), **kwargs)
 
 
-_IDS = r"^[0-9]{1,9}(,[0-9]{1,9}){0,49}$"
-_SLUGS = r"^[A-Za-z0-9-]{1,120}(,[A-Za-z0-9-]{1,120}){0,49}$"
+# More than the comparison takes, so that too many is the service's explained 422.
+_MAX_LISTED = 50
 
 
 class CompareArgsSchema(QueryArgsSchema):
-    ids = fields.String(
-        load_default=None,
-        validate=validate.Regexp(_IDS),
-        metadata={"description": "2 to 10 plan ids separated by commas, e.g. 1,2,3."},
+    ids = list_arg(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        "2 to 10 plan ids, e.g. 1,2,3.",
+        max_items=_MAX_LISTED,
     )
-    orgs = fields.String(
-        load_default=None,
-        validate=validate.Regexp(_SLUGS),
-        metadata={
-            "description": "2 to 10 organisation slugs separated by commas (each organisation's "
-            "current published plan), e.g. gotland,vallentuna. Used when ids is absent."
-        },
+    orgs = list_arg(
+        fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{1,120}$")),
+        "2 to 10 organizations by slug or municipality code (each organization's current "
+        "published plan), e.g. gotland,vallentuna or 0980,vallentuna. Used when ids is absent.",
+        max_items=_MAX_LISTED,
+    )
+
+
+class CompareFormatArgsSchema(CompareArgsSchema):
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "`csv` answers the same as /api/v1/plans/compare.csv."},
     )
 
 
@@ -58,7 +64,7 @@ class CompareCountySchema(ma.Schema):
     name = fields.String(required=True)
 
 
-class ComparedOrganisationSchema(ma.Schema):
+class ComparedOrganizationSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = _choice(OrganisationKind, required=True)
@@ -102,7 +108,7 @@ class CompareStepSchema(ma.Schema):
 class ComparedPlanSchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    organisation = fields.Nested(ComparedOrganisationSchema, required=True)
+    organization = fields.Nested(ComparedOrganizationSchema, required=True)
     period = fields.Nested(ComparePeriodSchema, required=True)
     status = _choice(PlanStatus, required=True)
     is_example = fields.Boolean(required=True)
@@ -153,8 +159,8 @@ class CompareMedianSchema(ma.Schema):
 class ComparePeerPlanSchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    organisation_slug = fields.String(required=True)
-    organisation_name = fields.String(required=True)
+    organization_slug = fields.String(required=True)
+    organization_name = fields.String(required=True)
 
 
 class ComparePeerGroupSchema(ma.Schema):
@@ -206,7 +212,7 @@ def _plan(p: services.ComparedPlan) -> dict[str, Any]:
     return {
         "id": p.id,
         "title": p.title,
-        "organisation": {
+        "organization": {
             "slug": org.slug,
             "name": org.name,
             "kind": org.kind,
@@ -242,7 +248,15 @@ def _group(g: services.PeerGroup) -> dict[str, Any]:
         "county_code": g.county_code,
         "size_class": g.size_class,
         "plan_count": g.plan_count,
-        "plans": [vars(p) for p in g.plans],
+        "plans": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "organization_slug": p.organisation_slug,
+                "organization_name": p.organisation_name,
+            }
+            for p in g.plans
+        ],
         "maturity": {k: vars(m) for k, m in g.maturity.items()},
         "budget_per_inhabitant_sek": g.budget_per_inhabitant,
         "budget_count": g.budget_count,
@@ -275,23 +289,25 @@ def comparison_dict(c: services.Comparison) -> dict[str, Any]:
 
 
 def _comparison(args: dict) -> services.Comparison:
-    ids = services.parse_ids(args.get("ids"))
-    orgs = services.parse_slugs(args.get("orgs"))
+    ids = list(dict.fromkeys(args["ids"]))
+    orgs = services.parse_slugs(args["orgs"])
     return services.compare_plans(current_actor(), ids=ids, orgs=orgs)
 
 
 @blp.route("/compare")
-@blp.arguments(CompareArgsSchema, location="query")
+@blp.arguments(CompareFormatArgsSchema, location="query")
 @blp.response(200, ComparisonSchema)
+@blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def compare(args: dict):
-    """Compare 2-10 plans side by side (by ids, or by organisations' current published plans).
+    """Compare 2-10 plans side by side (by ids, or by organizations' current published plans).
 
-    Drafts are only visible to members of their organisation; other plans answer 404.
-    `format=csv` answers the same as `/api/v1/plans/compare.csv`.
+    Drafts are only visible to members of their organization; other plans answer 404.
+    `format=csv` answers text/csv, the same as `/api/v1/plans/compare.csv`.
     """
     comparison = _comparison(args)
-    if request.args.get("format") == "csv":
+    if args["format"] == "csv":
         return comparison_csv(comparison)
     return comparison_dict(comparison)
 
@@ -300,6 +316,7 @@ def compare(args: dict):
 @blp.arguments(CompareArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def compare_csv(args: dict):
     """The comparison as CSV: one row per plan, dimension columns (`<key>_current`,
     `<key>_target`) and one `standard_<slug>` column per standard."""

@@ -13,7 +13,7 @@ def csv_columns(comparison: Comparison) -> Columns[ComparedPlan]:
     columns: Columns[ComparedPlan] = [
         ("plan_id", lambda p: p.id),
         ("title", lambda p: p.title),
-        ("organisation", lambda p: p.organisation.name),
+        ("organization", lambda p: p.organisation.name),
         ("kind", lambda p: p.organisation.kind),
         ("county", lambda p: p.organisation.county_name),
         ("period", lambda p: f"{p.period_start_year}-{p.period_end_year}"),

@@ -31,6 +31,7 @@ from portal.core.queries import contains_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind
+from portal.orgs.services import organisations_named
 from portal.plans.budget import plan_budget
 from portal.plans.models import (
     MaturityDimension,
@@ -272,28 +273,30 @@ def _pick_current(plans: Iterable[Plan]) -> dict[int, Plan]:
 
 
 def resolve_plan_ids(actor: User | None, *, ids: Sequence[int] = (), orgs: Sequence[str] = ()):
-    """Turn the request's ids or organisation slugs into plan ids (404 for what is not there)."""
+    """Turn the request's ids or organisations (slugs or municipality codes) into plan ids
+    (404 for what is not there)."""
     if orgs and not ids:
         if not MIN_PLANS <= len(orgs) <= MAX_PLANS:
             raise _count_error("orgs", len(orgs))
-        found = {
-            o.slug: o
-            for o in db.session.scalars(select(Organisation).where(Organisation.slug.in_(orgs)))
-        }
+        found = organisations_named(orgs)
         missing = [s for s in orgs if s not in found]
         if missing:
             raise NotFound(_("No such organisation: %(slugs)s.", slugs=", ".join(missing)))
+        # An organisation named twice (by slug and by code) is compared once.
+        named = list({found[s].id: found[s] for s in orgs}.values())
+        if len(named) < MIN_PLANS:
+            raise _count_error("orgs", len(named))
         published = db.session.scalars(
             select(Plan).where(
-                Plan.organisation_id.in_([o.id for o in found.values()]),
+                Plan.organisation_id.in_([o.id for o in named]),
                 Plan.status == PlanStatus.PUBLISHED,
             )
         )
         current = _pick_current(published)
-        without = [found[s].name for s in orgs if found[s].id not in current]
+        without = [o.name for o in named if o.id not in current]
         if without:
             raise NotFound(_("No published plan for: %(names)s.", names=", ".join(without)))
-        return [current[found[s].id].id for s in orgs]
+        return [current[o.id].id for o in named]
     if not MIN_PLANS <= len(ids) <= MAX_PLANS:
         raise _count_error("ids", len(ids))
     return list(ids)

@@ -23,7 +23,12 @@ from portal.experiences.schemas import (
     ExperienceWriteSchema,
 )
 
-blp = api_blueprint("api_experiences", __name__, "Experiences organisations share, with comments.")
+blp = api_blueprint(
+    "api_experiences",
+    __name__,
+    "Experiences organisations share, with comments.",
+    tag="Experiences",
+)
 
 
 def _filters(args: dict) -> experience_services.ExperienceFilter:

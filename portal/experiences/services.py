@@ -4,6 +4,7 @@ changes and flushes (never commits)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from types import EllipsisType
 
 from flask_babel import gettext as _
@@ -404,4 +405,11 @@ def latest_experiences_of(org: Organisation, limit: int = 10) -> list[Experience
             .limit(limit)
             .options(selectinload(Experience.tags))
         )
+    )
+
+
+def last_public_change() -> datetime | None:
+    """When a published experience last changed; drafts never count."""
+    return db.session.scalar(
+        select(func.max(Experience.updated_at)).where(Experience.status != ExperienceStatus.DRAFT)
     )

@@ -35,6 +35,7 @@ blp = api_blueprint(
     "api_needs",
     __name__,
     "Adaptation needs of municipalities and authorities, backings and supplier answers.",
+    tag="Adaptation needs",
 )
 
 

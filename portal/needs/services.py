@@ -4,7 +4,7 @@ validates, changes and flushes (never commits)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
@@ -572,3 +572,12 @@ def needs_of_organisation(org: Organisation, limit: int = 10) -> OrganisationNee
             )
         )
     return OrganisationNeeds(needs=needs, answers=answers)
+
+
+def last_public_change() -> datetime | None:
+    """When a need or a supplier answer last changed (every need and answer is public)."""
+    changes = [
+        db.session.scalar(select(func.max(AdaptationNeed.updated_at))),
+        db.session.scalar(select(func.max(SupplierAnswer.updated_at))),
+    ]
+    return max((c for c in changes if c is not None), default=None)

@@ -28,6 +28,7 @@ blp = api_blueprint(
     "api_organizations",
     __name__,
     "Organisations: municipalities, authorities, system suppliers and others.",
+    tag="Organizations",
 )
 
 # Slugs are lower-case ASCII with hyphens; municipality codes four digits.
@@ -42,7 +43,7 @@ class CountySchema(ma.Schema):
     name = fields.String(required=True)
 
 
-class OrganisationSchema(ma.Schema):
+class OrganizationSchema(ma.Schema):
     slug = fields.String(required=True, metadata={"description": "Stable identifier in URLs."})
     name = fields.String(required=True)
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
@@ -59,7 +60,7 @@ class OrganisationSchema(ma.Schema):
     updated_at = UtcDateTime(required=True)
 
 
-OrganisationPageSchema = page_schema(OrganisationSchema, "OrganisationPage")
+OrganizationPageSchema = page_schema(OrganizationSchema, "OrganizationPage")
 
 
 class OrganisationFilterSchema(PaginationArgsSchema):
@@ -82,7 +83,7 @@ def _filters(args: dict) -> services.OrganisationFilter:
 
 @blp.route("/organizations")
 @blp.arguments(OrganisationFilterSchema, location="query")
-@blp.response(200, OrganisationPageSchema, headers={"Link": LINK_HEADER})
+@blp.response(200, OrganizationPageSchema, headers={"Link": LINK_HEADER})
 def list_organizations(args: dict):
     """List organisations, filtered like the organisations page."""
     page = services.list_organisations(_filters(args), args["page"], args["per_page"])
@@ -104,7 +105,7 @@ def export_organizations(args: dict):
 
 
 @blp.route("/organizations/<slug_or_code>")
-@blp.response(200, OrganisationSchema)
+@blp.response(200, OrganizationSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def get_organization(slug_or_code: str):
     """Get one organisation by slug or four-digit municipality code (gotland = 0980)."""

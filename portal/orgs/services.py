@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from slugify import slugify
@@ -92,6 +94,23 @@ def get_organisation(slug_or_code: str) -> Organisation:
     if org is None:
         raise NotFound(_("No such organisation."))
     return org
+
+
+def organisations_named(keys: Iterable[str]) -> dict[str, Organisation]:
+    """The organisations `keys` name, each by slug or municipality code, in one query; a key
+    that names none is missing from the answer."""
+    wanted = [(key or "").strip().lower() for key in keys]
+    codes = [key for key in wanted if key.isdigit()]
+    slugs = [key for key in wanted if not key.isdigit()]
+    stmt = select(Organisation).where(
+        or_(Organisation.slug.in_(slugs), Organisation.municipality_code.in_(codes))
+    )
+    by_key: dict[str, Organisation] = {}
+    for org in db.session.scalars(stmt):
+        by_key[org.slug] = org
+        if org.municipality_code:
+            by_key[org.municipality_code] = org
+    return {key: by_key[key] for key in wanted if key in by_key}
 
 
 def get_organisation_to_edit(actor: User | None, slug: str) -> Organisation:
@@ -412,3 +431,8 @@ def where_organisation(
     if organisation_id:
         stmt = stmt.where(organisation_id_column == organisation_id)
     return stmt
+
+
+def last_public_change() -> datetime | None:
+    """When an organisation last changed (every organisation is public)."""
+    return db.session.scalar(select(func.max(Organisation.updated_at)))

@@ -51,6 +51,7 @@ blp = api_blueprint(
     __name__,
     "Action plans (handlingsplaner): published and archived plans are public; "
     "drafts only for members of the owning organisation.",
+    tag="Action plans",
 )
 
 MAX_LIST_ROWS = services.MAX_ROWS
@@ -65,7 +66,7 @@ class PlanCountySchema(ma.Schema):
     name = fields.String(required=True)
 
 
-class PlanOrganisationSchema(ma.Schema):
+class PlanOrganizationSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
@@ -96,7 +97,7 @@ class BudgetSchema(BudgetTotalSchema):
 class PlanSummarySchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    organization = fields.Nested(PlanOrganisationSchema, required=True)
+    organization = fields.Nested(PlanOrganizationSchema, required=True)
     period = fields.Nested(PeriodSchema, required=True)
     status = fields.Enum(PlanStatus, by_value=True, required=True)
     is_current = fields.Boolean(
@@ -163,9 +164,19 @@ class RevisionSummarySchema(ma.Schema):
     published_at = UtcDateTime(required=True)
 
 
+def section_key(name: str) -> str:
+    """A text section's name in the API, in its one vocabulary (change_organization)."""
+    return name.replace("organisation", "organization")
+
+
 SectionsSchema = ma.Schema.from_dict(
     {
-        name: fields.String(allow_none=True, required=True, metadata={"description": "Markdown."})
+        name: fields.String(
+            allow_none=True,
+            required=True,
+            data_key=section_key(name),
+            metadata={"description": "Markdown."},
+        )
         for name in TEXT_SECTIONS
     },
     name="PlanSections",
@@ -326,7 +337,11 @@ def _plan_fields(patch: bool) -> dict[str, fields.Field]:
         "summary": text_field(MARKDOWN_MAX, allow_none=True, **opt(None)),
         **{
             name: text_field(
-                MARKDOWN_MAX, allow_none=True, metadata={"description": "Markdown."}, **opt(None)
+                MARKDOWN_MAX,
+                allow_none=True,
+                data_key=section_key(name),
+                metadata={"description": "Markdown."},
+                **opt(None),
             )
             for name in TEXT_SECTIONS
         },
@@ -339,7 +354,7 @@ def _plan_fields(patch: bool) -> dict[str, fields.Field]:
         "partners": fields.List(
             text_field(120),
             validate=validate.Length(max=MAX_LIST_ROWS),
-            metadata={"description": "Slugs of partner organisations."},
+            metadata={"description": "Partner organizations, each by slug or municipality code."},
             **opt(list),
         ),
         "maturity": rows(MaturityInputSchema),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -819,4 +819,11 @@ def public_steps_of(organisation_ids: Sequence[int]) -> list[PlanStep]:
             .options(contains_eager(PlanStep.plan).joinedload(Plan.organisation))
             .order_by(Plan.organisation_id, Plan.id, PlanStep.position, PlanStep.id)
         )
+    )
+
+
+def last_public_change() -> datetime | None:
+    """When a public (published or archived) plan last changed; drafts never count."""
+    return db.session.scalar(
+        select(func.max(Plan.updated_at)).where(Plan.status != PlanStatus.DRAFT)
     )

@@ -6,7 +6,13 @@ import marshmallow as ma
 from flask import current_app
 from marshmallow import fields, validate
 
-from portal.api.common import LINK_HEADER, PaginationArgsSchema, paginated, text_field
+from portal.api.common import (
+    LINK_HEADER,
+    PaginationArgsSchema,
+    list_arg,
+    paginated,
+    text_field,
+)
 from portal.api.resources import api_blueprint
 from portal.search import hooks, services
 
@@ -14,6 +20,7 @@ blp = api_blueprint(
     "api_search",
     __name__,
     "Search published plans, experiences, needs, organisations and standards.",
+    tag="Search",
 )
 
 
@@ -91,12 +98,7 @@ class SearchResultSchema(ma.Schema):
 
 
 def _facet_list(description: str) -> fields.List:
-    return fields.List(
-        text_field(120),
-        load_default=list,
-        validate=validate.Length(max=services.MAX_SELECTED),
-        metadata={"description": description + " Repeat the parameter for several values."},
-    )
+    return list_arg(text_field(120), description, max_items=services.MAX_SELECTED)
 
 
 class SearchArgsSchema(PaginationArgsSchema):

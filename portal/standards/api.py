@@ -27,6 +27,7 @@ blp = api_blueprint(
     __name__,
     "The catalogue of standards, regulations, specifications and national solutions.",
     prefix="/standards",
+    tag="Standards",
 )
 
 _SLUG = re.compile(r"[A-Za-z0-9-]{1,120}")

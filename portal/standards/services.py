@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Required, TypedDict, Unpack
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
@@ -187,3 +187,8 @@ def update_standard(
     _apply(standard, values)
     db.session.flush()
     return standard
+
+
+def last_public_change() -> datetime | None:
+    """When a standard last changed (every standard is public)."""
+    return db.session.scalar(select(func.max(Standard.updated_at)))

@@ -16,6 +16,7 @@ blp = api_blueprint(
     __name__,
     "The authenticated user's API tokens. New tokens are created on the account page.",
     prefix="/tokens",
+    tag="API tokens",
 )
 
 

@@ -13,6 +13,7 @@ from tests.content_fixtures import (  # noqa: F401  (content fixtures for the AP
     make_supplier,
     people,
 )
+from tests.plans.conftest import make_plan  # noqa: F401  (plans for the comparison tests)
 
 
 @pytest.fixture

@@ -106,7 +106,12 @@ PAGES: dict[str, list[Visit]] = {
 }
 
 # GET routes that are not pages for people (redirects, JSON, files).
-NOT_PAGES = {"static", "core.set_language", "health.healthz", "api_docs.asset"}
+NOT_PAGES = {
+    "static",
+    "core.set_language",
+    "health.healthz",
+    *("dcat.catalog", "dcat.catalog_rdf", "dcat.catalog_ttl"),  # the open-data catalogue (RDF)
+}
 
 
 @dataclass(frozen=True)

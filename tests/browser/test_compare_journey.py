@@ -55,7 +55,7 @@ def test_compare_three_plans_share_the_url_and_download_csv(app, new_page):
         page.get_by_role("link", name="Ladda ner jämförelsen som CSV").click()
     download = download_info.value
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert [r["organisation"] for r in rows] == ["Gotland", "Vallentuna", "Exempelkommunen"]
+    assert [r["organization"] for r in rows] == ["Gotland", "Vallentuna", "Exempelkommunen"]
     assert "digital_information_current" in rows[0]
 
     # Compare with peers, for the fictional plan.

@@ -38,8 +38,8 @@ def test_gotland_and_vallentuna_compared_with_budgets_from_steps(client, demo):
     body = answer.json
     gotland, vallentuna = body["plans"]
     assert gotland["id"] == demo["gotland"] and vallentuna["id"] == demo["vallentuna"]
-    assert gotland["organisation"]["county"] == {"code": "09", "name": "Gotlands län"}
-    assert gotland["organisation"]["population"] == 60_971
+    assert gotland["organization"]["county"] == {"code": "09", "name": "Gotlands län"}
+    assert gotland["organization"]["population"] == 60_971
     # Gotland: one step carries the public 26 MSEK; Vallentuna's costs are not public.
     assert gotland["budget"]["total_sek"] == 26_000_000
     assert sum(gotland["budget"]["by_year"].values()) == 26_000_000
@@ -68,7 +68,7 @@ def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
         assert answer.mimetype == "text/csv"
         rows = list(csv.DictReader(io.StringIO(answer.data.decode())))
         assert [r["plan_id"] for r in rows] == ids.split(",")
-        assert rows[0]["organisation"] == "Gotland"
+        assert rows[0]["organization"] == "Gotland"
         assert rows[0]["budget_total_sek"] == "26000000"
         assert "digital_information_current" in rows[0]
         assert "digital_information_target" in rows[0]

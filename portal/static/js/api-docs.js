@@ -16,16 +16,28 @@
     tryItOutEnabled: false,
   });
 
-  // Swagger UI renders some selects (servers, content types) without a label: name them
-  // after their nearest heading or label text, each time it renders more.
+  // The text a label gives its control, without the control's own options.
+  function labelText(label) {
+    var copy = label.cloneNode(true);
+    var controls = copy.querySelectorAll("select");
+    for (var j = 0; j < controls.length; j += 1) {
+      controls[j].remove();
+    }
+    return copy.textContent.trim();
+  }
+
+  // Swagger UI renders some selects (servers, content types) without a label, or inside an
+  // empty one (the servers select of version 5): name them after their nearest heading or
+  // label text, each time it renders more.
   function nameSelects() {
     var selects = target.querySelectorAll("select:not([aria-label]):not([aria-labelledby])");
     for (var i = 0; i < selects.length; i += 1) {
       var select = selects[i];
-      if (select.id && target.querySelector("label[for='" + select.id + "']")) {
+      var label = select.id && target.querySelector("label[for='" + select.id + "']");
+      if (label && labelText(label)) {
         continue;
       }
-      var holder = select.closest("label, .servers, .content-type-wrapper, div");
+      var holder = select.closest(".servers") || select.closest("label, .content-type-wrapper, div");
       var text = holder && holder.previousElementSibling ? holder.previousElementSibling.textContent : "";
       select.setAttribute("aria-label", (text || select.className || "Val").trim());
     }

@@ -1,0 +1,1 @@
+"""Open data: the DCAT-AP-SE catalogue of the public collections."""
