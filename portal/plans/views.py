@@ -29,18 +29,6 @@ from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus,
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-def format_sek(amount: int | None) -> str:
-    """Whole SEK with spaces between thousands, as Swedes write it: 26 000 000 kr."""
-    if amount is None:
-        return "–"
-    return f"{amount:,}".replace(",", " ") + " kr"
-
-
-@bp.app_template_filter("sek")
-def sek_filter(amount: int | None) -> str:
-    return format_sek(amount)
-
-
 @bp.app_template_global("organisation_plans")
 def organisation_plans(org: Organisation) -> list[Plan]:
     """The organisation's plans for its page (drafts only for its members)."""
