@@ -8,11 +8,12 @@ import marshmallow as ma
 from flask import request
 from marshmallow import fields, validate
 
-from portal.api.common import QueryArgsSchema
+from portal.api.common import CsvDialectArgsSchema, QueryArgsSchema, csv_dialect
 from portal.api.resources import api_blueprint
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
+from portal.core.csv_export import dialect_named
 from portal.orgs.models import OrganisationKind
 from portal.plans.models import AdoptionStatus, PlanStatus, StepStatus
 
@@ -46,6 +47,10 @@ class CompareArgsSchema(QueryArgsSchema):
             "current published plan), e.g. gotland,vallentuna. Used when ids is absent."
         },
     )
+
+
+class CompareCsvArgsSchema(CompareArgsSchema, CsvDialectArgsSchema):
+    pass
 
 
 class CompareLevelSchema(ma.Schema):
@@ -288,19 +293,23 @@ def compare(args: dict):
     """Compare 2-10 plans side by side (by ids, or by organisations' current published plans).
 
     Drafts are only visible to members of their organisation; other plans answer 404.
-    `format=csv` answers the same as `/api/v1/plans/compare.csv`.
+    `format=csv` answers the same as `/api/v1/plans/compare.csv` (with its `dialect`).
     """
     comparison = _comparison(args)
     if request.args.get("format") == "csv":
-        return comparison_csv(comparison)
+        return comparison_csv(comparison, dialect_named(request.args.get("dialect")))
     return comparison_dict(comparison)
 
 
 @blp.route("/compare.csv")
-@blp.arguments(CompareArgsSchema, location="query")
+@blp.arguments(CompareCsvArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 @blp.alt_response(404, response="NOT_FOUND")
 def compare_csv(args: dict):
-    """The comparison as CSV: one row per plan, dimension columns (`<key>_current`,
-    `<key>_target`) and one `standard_<slug>` column per standard."""
-    return comparison_csv(_comparison(args))
+    """The comparison as CSV: one row per plan with what the comparison page shows: the plan,
+    organisation, kind, county, population, period, status, `budget_total_sek`,
+    `budget_per_inhabitant_sek`, one `budget_<year>_sek` column per year, dimension columns
+    (`<key>_current`, `<key>_target`), one `standard_<slug>` column per standard (adoption
+    status) and one `steps_<status>` column per step status (the number of steps).
+    `dialect=excel-sv` gives Swedish headers and labels for Swedish Excel."""
+    return comparison_csv(_comparison(args), csv_dialect(args))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
+from portal.core.csv_export import page_dialect
 from portal.errors import NotFound, ValidationError
 
 bp = Blueprint("compare", __name__, url_prefix="/plans/compare")
@@ -48,7 +49,7 @@ def show():
             status = 422
         chosen = services.visible_plans(current_actor(), ids[: services.MAX_PLANS])
     if comparison is not None and request.args.get("format") == "csv":
-        return comparison_csv(comparison)
+        return comparison_csv(comparison, page_dialect())
     found = [p for p in services.plans_of_organisations_named(q) if p.id not in ids]
     return (
         render_template(

@@ -39,7 +39,7 @@ def test_gotland_and_vallentuna_compared_with_budgets_from_steps(client, demo):
     assert by_ids.json["plans"] == body["plans"]
 
 
-def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
+def test_csv_has_one_row_per_plan_and_what_the_page_shows(client, demo):
     ids = f"{demo['gotland']},{demo['vallentuna']},{demo['exempelkommunen']}"
     for url in (
         f"/api/v1/plans/compare.csv?ids={ids}",
@@ -48,17 +48,39 @@ def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
         answer = client.get(url)
         assert answer.status_code == 200
         assert answer.mimetype == "text/csv"
+        assert not answer.data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(answer.data.decode())))
         assert [r["plan_id"] for r in rows] == ids.split(",")
-        assert rows[0]["organisation"] == "Gotland"
-        assert rows[0]["budget_total_sek"] == "26000000"
-        assert "digital_information_current" in rows[0]
-        assert "digital_information_target" in rows[0]
-        assert rows[0]["digital_information_current"] == ""  # Gotland has no self-assessment
-        assert rows[2]["digital_information_current"].isdigit()
-    # The page's download is the same file.
-    page_csv = client.get(f"/plans/compare?ids={ids}&format=csv")
-    assert page_csv.data == answer.data
+        gotland, _vallentuna, exempel = rows
+        assert gotland["organisation"] == "Gotland" and gotland["kind"] == "municipality"
+        assert gotland["budget_total_sek"] == "26000000"
+        assert gotland["budget_per_inhabitant_sek"] == "426.4"
+        years = [int(gotland[f"budget_{y}_sek"]) for y in range(2018, 2022)]
+        assert sum(years) == 26_000_000
+        assert gotland["digital_information_current"] == ""  # Gotland has no self-assessment
+        assert exempel["digital_information_current"] == "2"
+        assert exempel["digital_information_target"] == "4"
+        assert exempel["standard_nationella-geodataplattformen"] == "not_started"
+        steps = [exempel[f"steps_{s}"] for s in ("planned", "ongoing", "done", "cancelled")]
+        assert steps == ["2", "1", "1", "0"]
+    # The page's download in English is the API's file.
+    client.set_cookie("lang", "en")
+    assert client.get(f"/plans/compare?ids={ids}&format=csv").data == answer.data
+
+    # In Swedish the page offers the file for Swedish Excel, which the API gives on request.
+    client.set_cookie("lang", "sv")
+    page_csv = client.get(f"/plans/compare?ids={ids}&format=csv").data
+    assert client.get(f"/api/v1/plans/compare.csv?ids={ids}&dialect=excel-sv").data == page_csv
+    assert page_csv.startswith(b"\xef\xbb\xbf")
+    text = page_csv.decode("utf-8-sig")
+    header = text.splitlines()[0].split(";")
+    assert len(header) == len(rows[0]) and header[:3] == ["Plannummer", "Plan", "Organisation"]
+    svenska = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert svenska[0]["Budget per invånare (kr)"] == "426,4"
+    assert svenska[0]["Typ"] == "Kommun" and svenska[0]["Status"] == "Publicerad"
+    assert svenska[2]["Digital information: nuvarande nivå"] == "2"
+    assert svenska[2]["Nationella geodataplattformen (NGP)"] == "Inte påbörjat"
+    assert svenska[2]["Steg: Klart"] == "1"
 
 
 @pytest.mark.parametrize(
