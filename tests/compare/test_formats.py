@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
+from portal.compare.views import size_class_label
 from portal.core.formats import format_day, format_number, format_sek
 
 NBSP = "\u00a0"
@@ -19,14 +20,15 @@ def nb(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("locale", "sek", "per_head", "median", "day"),
+    ("locale", "sek", "per_head", "median", "day", "size"),
     [
-        ("sv", "26~000~000~kr", "426,4~kr", "2,5", "12~mars~2024"),
-        ("en", "SEK~26,000,000", "SEK~426.4", "2.5", "Mar~12,~2024"),
+        ("sv", "26~000~000~kr", "426,4~kr", "2,5", "12~mars~2024", "25~000–49~999 invånare"),
+        ("en", "SEK~26,000,000", "SEK~426.4", "2.5", "Mar~12,~2024", "25,000–49,999 inhabitants"),
     ],
 )
-def test_formats_follow_the_language(app, locale, sek, per_head, median, day):
+def test_formats_follow_the_language(app, locale, sek, per_head, median, day, size):
     with app.test_request_context(), force_locale(locale):
+        assert size_class_label("25k-50k") == nb(size)
         assert format_sek(26_000_000) == nb(sek)
         assert format_sek(426.43, 1) == nb(per_head)
         assert format_number(2.5, 1) == median

@@ -63,7 +63,7 @@ def test_plans_filter_and_comparison_search_take_official_names(client, make_pla
 def test_unknown_plans_filter_is_said_and_matches_nothing(client, make_plan, query, shown):
     make_plan("vallentuna", title="Vallentunas plan")
     html = client.get(f"/plans?{query}").get_data(as_text=True)
-    alert = re.search(r'<div class="error" role="alert">(.*?)</div>', html, re.S)
-    assert alert and f"“{shown}”" in alert.group(1)
+    alert = re.search(r'<div class="[^"]*unknown-filter" role="alert">(.*?)</div>', html, re.S)
+    assert alert and f"”{shown}”" in alert.group(1)
     assert titles(html) == []
     assert re.search(r'role="status">\s*0 planer', html)
