@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.core.charts import PALETTE
 from portal.core.formats import format_day, format_moment, format_number, format_sek
 from portal.core.markdown import render_markdown
 
@@ -52,6 +53,7 @@ def init_templating(app: Flask) -> None:
         kind_label=kind_label,
         role_label=role_label,
         main_navigation=main_navigation,
+        chart_colours=PALETTE,
         current_locale=lambda: str(get_locale() or "sv"),
     )
     app.jinja_env.filters["markdown"] = render_markdown

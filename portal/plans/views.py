@@ -16,6 +16,7 @@ from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import find_organisation, list_counties
 from portal.plans import services
 from portal.plans.budget import budget_from_snapshot, plan_budget, step_cost_by_year
+from portal.plans.coverage import county_coverage
 from portal.plans.diff import diff_snapshots
 from portal.plans.forms import (
     ADOPTION_LABELS,
@@ -116,6 +117,8 @@ def index():
         },
         organisation=organisation,
         unknown=unknown,
+        # The overview map belongs to the unfiltered list; a filtered list is about its rows.
+        coverage=county_coverage() if not request.args else None,
         may_create=services.may_create_any(current_actor()),
     )
 
