@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from werkzeug.http import http_date
 
 from portal.api.auth import require_user
+from portal.core.csv_export import COMMA, DIALECTS, CsvDialect, dialect_named
 from portal.core.pagination import MAX_PER_PAGE, Page
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
@@ -276,11 +277,31 @@ def standard_slug_arg() -> fields.String:
     return text_field(120, load_default=None, metadata={"description": "A standard's slug."})
 
 
+class CsvDialectArgsSchema(QueryArgsSchema):
+    """?dialect= of every CSV download (portal/core/csv_export.py)."""
+
+    dialect = fields.String(
+        load_default=COMMA.name,
+        validate=validate.OneOf(list(DIALECTS)),
+        metadata={
+            "description": "comma (default): UTF-8 without BOM, comma-separated, machine "
+            "headers and values, decimal point. excel-sv: for Swedish Excel: UTF-8 with BOM, "
+            "semicolon-separated, Swedish headers and labels, decimal comma."
+        },
+    )
+
+
+def csv_dialect(args: dict) -> CsvDialect:
+    """The CSV dialect a download's query arguments ask for."""
+    return dialect_named(args.get("dialect"))
+
+
 def csv_args(filter_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """The query arguments of a list's CSV twin: its filters without page and per_page."""
+    """The query arguments of a list's CSV twin: its filters without page and per_page, and
+    the CSV dialect."""
     meta = type("Meta", (), {"exclude": ("page", "per_page")})
     name = filter_schema.__name__.removesuffix("FilterSchema") + "CsvArgsSchema"
-    return type(name, (filter_schema,), {"Meta": meta})
+    return type(name, (filter_schema, CsvDialectArgsSchema), {"Meta": meta})
 
 
 def organisation_ref() -> fields.Nested:

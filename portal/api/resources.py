@@ -19,6 +19,7 @@ from portal.api.common import (
     LINK_HEADER,
     api_write,
     csv_args,
+    csv_dialect,
     last_modified,
     paginated,
 )
@@ -85,7 +86,7 @@ def collection_routes(
 
     def csv_view(args: dict):
         rows = export_rows(filters(args), CSV_MAX_ROWS)
-        return csv_response(columns, rows, f"{name}.csv")
+        return csv_response(columns, rows, f"{name}.csv", csv_dialect(args))
 
     list_view = _named(list_view, f"list_{name}", docs[0])
     list_view = blp.response(200, page_schema, headers={"Link": LINK_HEADER})(list_view)

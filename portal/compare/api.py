@@ -7,7 +7,13 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from portal.api.common import MAX_ID, QueryArgsSchema, list_arg
+from portal.api.common import (
+    MAX_ID,
+    CsvDialectArgsSchema,
+    QueryArgsSchema,
+    csv_dialect,
+    list_arg,
+)
 from portal.api.resources import api_blueprint
 from portal.compare import services
 from portal.compare.export import comparison_csv
@@ -46,12 +52,16 @@ class CompareArgsSchema(QueryArgsSchema):
     )
 
 
-class CompareFormatArgsSchema(CompareArgsSchema):
+class CompareFormatArgsSchema(CompareArgsSchema, CsvDialectArgsSchema):
     format = fields.String(
         load_default="json",
         validate=validate.OneOf(["json", "csv"]),
         metadata={"description": "`csv` answers the same as /api/v1/plans/compare.csv."},
     )
+
+
+class CompareCsvArgsSchema(CompareArgsSchema, CsvDialectArgsSchema):
+    pass
 
 
 class CompareLevelSchema(ma.Schema):
@@ -304,20 +314,24 @@ def compare(args: dict):
     """Compare 2-10 plans side by side (by ids, or by organizations' current published plans).
 
     Drafts are only visible to members of their organization; other plans answer 404.
-    `format=csv` answers text/csv, the same as `/api/v1/plans/compare.csv`.
+    `format=csv` answers text/csv, the same as `/api/v1/plans/compare.csv` (with its `dialect`).
     """
     comparison = _comparison(args)
     if args["format"] == "csv":
-        return comparison_csv(comparison)
+        return comparison_csv(comparison, csv_dialect(args))
     return comparison_dict(comparison)
 
 
 @blp.route("/compare.csv")
-@blp.arguments(CompareArgsSchema, location="query")
+@blp.arguments(CompareCsvArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def compare_csv(args: dict):
-    """The comparison as CSV: one row per plan, dimension columns (`<key>_current`,
-    `<key>_target`) and one `standard_<slug>` column per standard."""
-    return comparison_csv(_comparison(args))
+    """The comparison as CSV: one row per plan with what the comparison page shows: the plan,
+    organisation, kind, county, population, period, status, `budget_total_sek`,
+    `budget_per_inhabitant_sek`, one `budget_<year>_sek` column per year, dimension columns
+    (`<key>_current`, `<key>_target`), one `standard_<slug>` column per standard (adoption
+    status) and one `steps_<status>` column per step status (the number of steps).
+    `dialect=excel-sv` gives Swedish headers and labels for Swedish Excel."""
+    return comparison_csv(_comparison(args), csv_dialect(args))

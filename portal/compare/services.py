@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -31,6 +31,7 @@ from portal.core.queries import contains_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind
+from portal.orgs.names import organisation_ids_named
 from portal.orgs.services import organisations_named
 from portal.plans.budget import plan_budget
 from portal.plans.models import (
@@ -542,7 +543,8 @@ SEARCH_LIMIT = 30
 
 
 def plans_of_organisations_named(q: str) -> list[Plan]:
-    """Published plans of organisations whose name contains `q` (one query, at most 30)."""
+    """Published plans of organisations one of whose name forms ("Malmö stad") contains `q`
+    (two queries, at most 30 plans)."""
     term = q.strip()[:100]
     if not term:
         return []
@@ -551,7 +553,10 @@ def plans_of_organisations_named(q: str) -> list[Plan]:
         .join(Organisation, Organisation.id == Plan.organisation_id)
         .where(
             Plan.status == PlanStatus.PUBLISHED,
-            contains_text(Organisation.name, term),
+            or_(
+                contains_text(Organisation.name, term),
+                Organisation.id.in_(organisation_ids_named(term)),
+            ),
         )
         .order_by(Organisation.name, Plan.period_start_year.desc(), Plan.id)
         .limit(SEARCH_LIMIT)

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
+from portal.core.csv_export import page_dialect
+from portal.core.formats import format_number
 from portal.errors import NotFound, ValidationError
 
 bp = Blueprint("compare", __name__, url_prefix="/plans/compare")
@@ -48,7 +50,7 @@ def show():
             status = 422
         chosen = services.visible_plans(current_actor(), ids[: services.MAX_PLANS])
     if comparison is not None and request.args.get("format") == "csv":
-        return comparison_csv(comparison)
+        return comparison_csv(comparison, page_dialect())
     found = [p for p in services.plans_of_organisations_named(q) if p.id not in ids]
     return (
         render_template(
@@ -89,12 +91,13 @@ def peers():
 
 @bp.app_template_global("size_class_label")
 def size_class_label(key: str | None) -> str:
-    labels = {
-        "lt10k": _("under 10 000 inhabitants"),
-        "10k-25k": _("10 000–24 999 inhabitants"),
-        "25k-50k": _("25 000–49 999 inhabitants"),
-        "50k-100k": _("50 000–99 999 inhabitants"),
-        "100k-200k": _("100 000–199 999 inhabitants"),
-        "gte200k": _("200 000 inhabitants or more"),
-    }
-    return labels.get(key or "", "")
+    """A population size class in words, its numbers in the reader's format."""
+    for name, low, high in services.SIZE_CLASSES:
+        if name != key:
+            continue
+        if not low:
+            return _("under %(n)s inhabitants", n=format_number(high + 1))
+        if high is None:
+            return _("%(n)s inhabitants or more", n=format_number(low))
+        return _("%(low)s–%(high)s inhabitants", low=format_number(low), high=format_number(high))
+    return ""

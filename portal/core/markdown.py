@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -30,3 +33,18 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[2-6]|tr|blockquote|pre)>|<br\s*/?>|<hr\s*/?>")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def markdown_text(text: str | None) -> str:
+    """User Markdown as the plain text a reader sees (no `**`, `-` or `#`): rendered as
+    above, then stripped of its tags; one line per block, for search snippets."""
+    if not text:
+        return ""
+    html = _BLOCK_END.sub(lambda m: m.group(0) + "\n", _md.render(text))
+    plain = unescape(nh3.clean(html, tags=set()))
+    lines = (_SPACES.sub(" ", line).strip() for line in plain.splitlines())
+    return "\n".join(line for line in lines if line)

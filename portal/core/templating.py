@@ -6,6 +6,8 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.core.charts import PALETTE
+from portal.core.formats import format_day, format_moment, format_number, format_sek
 from portal.core.markdown import render_markdown
 
 # The main areas, in menu order; an area appears once its blueprint is registered.
@@ -51,9 +53,18 @@ def init_templating(app: Flask) -> None:
         kind_label=kind_label,
         role_label=role_label,
         main_navigation=main_navigation,
+        chart_colours=PALETTE,
         current_locale=lambda: str(get_locale() or "sv"),
     )
     app.jinja_env.filters["markdown"] = render_markdown
+    # Every number, amount and date on a page goes through these (portal/core/formats.py);
+    # they replace Flask-Babel's own date filters of the same name.
+    app.jinja_env.filters.update(
+        number=format_number,
+        sek=format_sek,
+        dateformat=format_day,
+        datetimeformat=format_moment,
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

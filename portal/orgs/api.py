@@ -11,8 +11,10 @@ from marshmallow import fields, validate
 
 from portal.api.common import (
     LINK_HEADER,
+    CsvDialectArgsSchema,
     PaginationArgsSchema,
     UtcDateTime,
+    csv_dialect,
     last_modified,
     page_schema,
     paginated,
@@ -90,7 +92,7 @@ def list_organizations(args: dict):
     return paginated(page)
 
 
-class OrganisationCsvArgsSchema(OrganisationFilterSchema):
+class OrganisationCsvArgsSchema(OrganisationFilterSchema, CsvDialectArgsSchema):
     class Meta:
         exclude = ("page", "per_page")
 
@@ -99,9 +101,10 @@ class OrganisationCsvArgsSchema(OrganisationFilterSchema):
 @blp.arguments(OrganisationCsvArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export_organizations(args: dict):
-    """Download the organisations matching the filters as CSV (UTF-8, one header row)."""
+    """Download the organisations matching the filters as CSV (UTF-8, one header row;
+    `dialect`)."""
     rows = services.export_organisations(_filters(args), CSV_MAX_ROWS)
-    return csv_response(ORGANISATION_COLUMNS, rows, "organizations.csv")
+    return csv_response(ORGANISATION_COLUMNS, rows, "organizations.csv", csv_dialect(args))
 
 
 @blp.route("/organizations/<slug_or_code>")

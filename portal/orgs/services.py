@@ -26,6 +26,7 @@ from portal.orgs.models import (
     OrganisationKind,
     Role,
 )
+from portal.orgs.names import organisation_ids_named
 
 # Kinds a user may register; municipalities and authorities come from the reference data.
 REGISTRABLE_KINDS = (OrganisationKind.SUPPLIER, OrganisationKind.OTHER)
@@ -111,6 +112,18 @@ def organisations_named(keys: Iterable[str]) -> dict[str, Organisation]:
         if org.municipality_code:
             by_key[org.municipality_code] = org
     return {key: by_key[key] for key in wanted if key in by_key}
+
+
+def find_organisation(text: str) -> Organisation:
+    """Find an organisation by slug, municipality code, name or a common form of its name
+    ("Vallentuna kommun", "Region Gotland"; portal/orgs/names.py)."""
+    try:
+        return get_organisation(text)
+    except NotFound:
+        ids = organisation_ids_named(text, exact=True)
+        if len(ids) != 1:
+            raise
+        return db.session.get(Organisation, ids[0])
 
 
 def get_organisation_to_edit(actor: User | None, slug: str) -> Organisation:
@@ -202,6 +215,7 @@ def _organisations_matching(filters: OrganisationFilter) -> Select:
                     contains_text(Organisation.name, term),
                     Organisation.slug.like(f"%{slugify(term)}%") if slugify(term) else False,
                     Organisation.municipality_code == term,
+                    Organisation.id.in_(organisation_ids_named(term)),
                 )
             )
     return stmt.order_by(Organisation.name, Organisation.id)

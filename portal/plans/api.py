@@ -19,10 +19,12 @@ from portal.api.common import (
     CSV_MAX_ROWS,
     LINK_HEADER,
     MAX_ID,
+    CsvDialectArgsSchema,
     PaginationArgsSchema,
     QueryArgsSchema,
     UtcDateTime,
     api_write,
+    csv_dialect,
     last_modified,
     page_schema,
     paginated,
@@ -631,16 +633,20 @@ def list_plans(args: dict):
     return body, status, headers
 
 
+class PlanCsvArgsSchema(PlanFilterSchema, CsvDialectArgsSchema):
+    pass
+
+
 @blp.route("/plans.csv")
-@blp.arguments(PlanFilterSchema, location="query")
+@blp.arguments(PlanCsvArgsSchema, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv")
 def export_plans(args: dict):
-    """Download the plans matching the filters as CSV (UTF-8, one header row)."""
+    """Download the plans matching the filters as CSV (UTF-8, one header row; `dialect`)."""
     filters, drafts = _filters(args)
     plans, totals = services.export_plans(
         filters, args["sort"], CSV_MAX_ROWS, draft_organisation_ids=drafts
     )
-    return csv_response(plan_columns(totals), plans, "plans.csv")
+    return csv_response(plan_columns(totals), plans, "plans.csv", csv_dialect(args))
 
 
 @blp.route("/plans/<int:plan_id>")

@@ -10,11 +10,13 @@ from wtforms import FieldList, SelectChoice
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
 from portal.core.forms import EmptyForm, button_change
+from portal.core.pagination import Page
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
-from portal.orgs.services import get_organisation, list_counties
+from portal.orgs.services import find_organisation, list_counties
 from portal.plans import services
 from portal.plans.budget import budget_from_snapshot, plan_budget, step_cost_by_year
+from portal.plans.coverage import county_coverage
 from portal.plans.diff import diff_snapshots
 from portal.plans.forms import (
     ADOPTION_LABELS,
@@ -27,18 +29,6 @@ from portal.plans.forms import (
 from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus, StepStatus
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-
-def format_sek(amount: int | None) -> str:
-    """Whole SEK with spaces between thousands, as Swedes write it: 26 000 000 kr."""
-    if amount is None:
-        return "–"
-    return f"{amount:,}".replace(",", " ") + " kr"
-
-
-@bp.app_template_filter("sek")
-def sek_filter(amount: int | None) -> str:
-    return format_sek(amount)
 
 
 @bp.app_template_global("organisation_plans")
@@ -70,16 +60,28 @@ def index():
     status = enum_arg("status", PlanStatus)
     if status not in (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED):
         status = None
-    org_slug = (request.args.get("org") or "").strip()
+    org_slug = (request.args.get("org") or "").strip()[:200]
     organisation = None
     if org_slug:
         try:
-            organisation = get_organisation(org_slug)
+            organisation = find_organisation(org_slug)
         except NotFound:
             organisation = None
     standards = services.list_standards()
     standard_slug = request.args.get("standard") or ""
     standard = next((s for s in standards if s.slug == standard_slug), None)
+    # A filter value that names nothing is said so, and matches nothing: it is never dropped
+    # silently (which would show every plan as if they matched).
+    unknown = [
+        (label, raw)
+        for label, raw, found in (
+            (_("Organisation"), org_slug, organisation),
+            (_("Standard"), standard_slug, standard),
+            (_("County"), request.args.get("county") or "", county),
+            (_("Kind of organisation"), request.args.get("kind") or "", kind),
+        )
+        if raw and not found
+    ]
     sort = choice_arg("sort", services.SORTS) or "updated"
     q = text_arg("q") or ""
     year = int_arg("year", None)
@@ -92,7 +94,10 @@ def index():
         standard_id=standard.id if standard else None,
         q=q or None,
     )
-    page, totals = services.list_plans(filters, sort=sort, page=int_arg("page"), per_page=20)
+    if unknown:
+        page, totals = Page([], 1, 20, 0), {}
+    else:
+        page, totals = services.list_plans(filters, sort=sort, page=int_arg("page"), per_page=20)
     return render_template(
         "plans/index.html",
         page=page,
@@ -104,13 +109,16 @@ def index():
             "kind": kind.value if kind else "",
             "county": county or "",
             "status": status.value if status else "",
-            "org": organisation.slug if organisation else "",
+            "org": organisation.slug if organisation else org_slug,
             "standard": standard.slug if standard else "",
             "sort": sort,
             "q": q,
             "year": year or "",
         },
         organisation=organisation,
+        unknown=unknown,
+        # The overview map belongs to the unfiltered list; a filtered list is about its rows.
+        coverage=county_coverage() if not request.args else None,
         may_create=services.may_create_any(current_actor()),
     )
 

@@ -171,6 +171,14 @@ def item_query(item: Item, *, parts: bool = True) -> q.Query:
     return q.And(pairs, boost=PHRASE_BOOST) if len(pairs) > 1 else pairs[0].with_boost(PHRASE_BOOST)
 
 
+def title_query(parsed: ParsedQuery) -> q.Query | None:
+    """Documents whose title holds any of the query's words (in any inflection)."""
+    terms = [q.Term("title", index_form(w)) for i in parsed.positive_items for w in i.words]
+    if not terms:
+        return None
+    return q.Or(terms) if len(terms) > 1 else terms[0]
+
+
 def build(parsed: ParsedQuery, *, any_word: bool = False, parts: bool = True) -> q.Query | None:
     """The Whoosh query for a parsed query (None when nothing is left to search for).
 

@@ -29,6 +29,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from portal.core.markdown import markdown_text
+
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -37,7 +39,7 @@ class SearchDocument:
     doc_type: str
     key: str
     title: str
-    body: str
+    body: str  # plain text or Markdown
     date: datetime | date | None = None
     org_name: str | None = None
     org_kind: str | None = None
@@ -46,6 +48,9 @@ class SearchDocument:
     # Stored for building the result's link: a slug or id, and an optional external address.
     ref: str | None = None
     href: str | None = None
+    # Other names the document is found by (not shown: they are matched as written, in
+    # phrases and as parts of words, but never appear in a snippet).
+    aliases: tuple[str, ...] = ()
 
     @property
     def doc_id(self) -> str:
@@ -75,19 +80,23 @@ class SearchDocument:
             "standards": sorted(self.standards),
             "ref": self.ref,
             "href": self.href,
+            "aliases": list(self.aliases),
         }
         raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(raw).hexdigest()
 
     def fields(self) -> dict[str, Any]:
-        text = f"{self.title}\n{self.body}"
+        # The body is indexed and stored as the text a reader sees: snippets are cut from it,
+        # so they never show Markdown syntax (`**`, `-`, `#`).
+        body = markdown_text(self.body)
+        text = "\n".join((self.title, body, *self.aliases))
         when = self.naive_date()
         fields: dict[str, Any] = {
             "id": self.doc_id,
             "doc_type": self.doc_type,
             "doc_key": self.key,
             "title": self.title,
-            "body": self.body,
+            "body": body,
             "exact": text,
             "tails": text,
             "pairs": text,

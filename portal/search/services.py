@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.search import indexing, registry
 from portal.search.analysis import WORD_RE, compound_parts, fold, index_form
 from portal.search.docsets import DocSets
-from portal.search.query import ParsedQuery, build, parse, word_query
+from portal.search.query import ParsedQuery, build, parse, title_query, word_query
 
 log = logging.getLogger(__name__)
 
@@ -325,22 +325,43 @@ def _ranked(
 
     By relevance, documents where every word matches as a whole word (in any inflection) come
     first, ranked by BM25F; then those where a word matched only as part of a compound, newest
-    first. Only the first group is scored (:meth:`DocSets.ranked`, over whole posting lists).
+    first. Organisations that matched only through their description (none of the words is in
+    their name) come last, ranked among themselves: many of them (the 21 county boards) share
+    the same boilerplate, which would otherwise crowd plans and experiences off the first
+    page. Only ranked groups are scored (:meth:`DocSets.ranked`, over whole posting lists).
     """
     whole = None if sort == "date" else build(parsed, any_word=any_word, parts=False)
-    docnums: list[int] = []
-    rest = matched
+    groups: list[tuple[int, wq.Query | None]] = [(matched, None)]
     if whole is not None:
         whole_bits = sets.query(whole) & matched
-        n_whole = whole_bits.bit_count()
-        if offset < n_whole:
-            docnums = sets.ranked(whole, whole_bits, offset, count)
-        rest = matched & ~whole_bits
-        offset = max(0, offset - n_whole)
-    missing = count - len(docnums)
-    if missing > 0 and rest:
-        docnums += sets.newest_first(rest, offset, missing)
+        boilerplate = matched & _organisations_not_named(sets, parsed)
+        groups = [
+            (whole_bits & ~boilerplate, whole),
+            (matched & ~whole_bits & ~boilerplate, None),
+            (boilerplate, whole),
+        ]
+    docnums: list[int] = []
+    for bits, ranking in groups:
+        size = bits.bit_count()
+        if offset >= size:
+            offset -= size
+            continue
+        missing = count - len(docnums)
+        if missing <= 0:
+            break
+        if ranking is None:
+            docnums += sets.newest_first(bits, offset, missing)
+        else:
+            docnums += sets.ranked(ranking, bits, offset, missing)
+        offset = 0
     return [searcher.stored_fields(d) for d in docnums]
+
+
+def _organisations_not_named(sets: DocSets, parsed: ParsedQuery) -> int:
+    """Organisations none of whose name's words the query holds."""
+    organisations = sets.facet("doc_type").get("organisation", 0)
+    named = title_query(parsed)
+    return organisations & ~sets.query(named) if named is not None else organisations
 
 
 def _hit(stored: Mapping[str, Any], highlighter: Highlighter) -> Hit:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.templating import has_endpoint
 from portal.orgs.models import County, Organisation
+from portal.orgs.names import name_aliases
 from portal.search.registry import (
     SearchDocument,
     SearchSource,
@@ -49,6 +50,8 @@ def organisation_document(org: Organisation, counties: Mapping[str, str]) -> Sea
         org_kind=org.kind.value,
         county=org.county_code,
         ref=org.slug,
+        # The common forms of its name ("Vallentuna kommun", "Region Gotland") find it too.
+        aliases=tuple(name_aliases(org.kind, org.name, org.municipality_code, county or None)),
     )
 
 

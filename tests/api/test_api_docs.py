@@ -32,6 +32,18 @@ def test_openapi_document_describes_errors_auth_and_pagination(client):
     assert {"401", "403", "422"} <= set(me["responses"])
 
 
+def test_every_csv_download_documents_its_dialect_switch(client):
+    doc = client.get("/api/v1/openapi.json").json
+    csv_paths = [path for path in doc["paths"] if path.endswith(".csv")]
+    assert len(csv_paths) >= 5
+    for path in csv_paths:
+        ops = doc["paths"][path]["get"]["parameters"]
+        params = {p["name"]: p for p in ops if "name" in p}
+        assert params["dialect"]["schema"]["enum"] == ["comma", "excel-sv"], path
+        assert params["dialect"]["schema"]["default"] == "comma", path
+        assert "Swedish Excel" in params["dialect"]["description"], path
+
+
 def test_docs_page_is_in_the_navigation_and_uses_only_local_assets(client):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/api/v1/docs"' in home

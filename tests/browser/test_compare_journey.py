@@ -50,13 +50,14 @@ def test_compare_three_plans_share_the_url_and_download_csv(app, new_page):
         overview.inner_text()
     )
 
-    # Download the CSV: one row per plan.
+    # Download the CSV: one row per plan, for Swedish Excel (BOM, semicolons, Swedish headers).
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ladda ner jämförelsen som CSV").click()
-    download = download_info.value
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert [r["organization"] for r in rows] == ["Gotland", "Vallentuna", "Exempelkommunen"]
-    assert "digital_information_current" in rows[0]
+    data = Path(download_info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [r["Organisation"] for r in rows] == ["Gotland", "Vallentuna", "Exempelkommunen"]
+    assert "Digital information: nuvarande nivå" in rows[0]
 
     # Compare with peers, for the fictional plan.
     page.get_by_role("link", name="Exempelkommunen bredvid jämförbara organisationer").click()

@@ -12,24 +12,6 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.orgs.models import Organisation
 from portal.plans.models import Plan
-from portal.seed import seed_demo
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        seed_demo()
-        db.session.commit()
-        ids = {
-            slug: db.session.scalar(
-                select(Plan.id)
-                .join(Organisation)
-                .where(Organisation.slug == slug, Plan.is_current.is_(True))
-            )
-            for slug in ("gotland", "vallentuna", "exempelkommunen", "provkommunen")
-        }
-        db.session.remove()
-    return ids
 
 
 def test_gotland_and_vallentuna_compared_with_budgets_from_steps(client, demo):
@@ -57,7 +39,7 @@ def test_gotland_and_vallentuna_compared_with_budgets_from_steps(client, demo):
     assert by_ids.json["plans"] == body["plans"]
 
 
-def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
+def test_csv_has_one_row_per_plan_and_what_the_page_shows(client, demo):
     ids = f"{demo['gotland']},{demo['vallentuna']},{demo['exempelkommunen']}"
     for url in (
         f"/api/v1/plans/compare.csv?ids={ids}",
@@ -66,17 +48,39 @@ def test_csv_has_one_row_per_plan_and_dimension_columns(client, demo):
         answer = client.get(url)
         assert answer.status_code == 200
         assert answer.mimetype == "text/csv"
+        assert not answer.data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(answer.data.decode())))
         assert [r["plan_id"] for r in rows] == ids.split(",")
-        assert rows[0]["organization"] == "Gotland"
-        assert rows[0]["budget_total_sek"] == "26000000"
-        assert "digital_information_current" in rows[0]
-        assert "digital_information_target" in rows[0]
-        assert rows[0]["digital_information_current"] == ""  # Gotland has no self-assessment
-        assert rows[2]["digital_information_current"].isdigit()
-    # The page's download is the same file.
-    page_csv = client.get(f"/plans/compare?ids={ids}&format=csv")
-    assert page_csv.data == answer.data
+        gotland, _vallentuna, exempel = rows
+        assert gotland["organization"] == "Gotland" and gotland["kind"] == "municipality"
+        assert gotland["budget_total_sek"] == "26000000"
+        assert gotland["budget_per_inhabitant_sek"] == "426.4"
+        years = [int(gotland[f"budget_{y}_sek"]) for y in range(2018, 2022)]
+        assert sum(years) == 26_000_000
+        assert gotland["digital_information_current"] == ""  # Gotland has no self-assessment
+        assert exempel["digital_information_current"] == "2"
+        assert exempel["digital_information_target"] == "4"
+        assert exempel["standard_nationella-geodataplattformen"] == "not_started"
+        steps = [exempel[f"steps_{s}"] for s in ("planned", "ongoing", "done", "cancelled")]
+        assert steps == ["2", "1", "1", "0"]
+    # The page's download in English is the API's file.
+    client.set_cookie("lang", "en")
+    assert client.get(f"/plans/compare?ids={ids}&format=csv").data == answer.data
+
+    # In Swedish the page offers the file for Swedish Excel, which the API gives on request.
+    client.set_cookie("lang", "sv")
+    page_csv = client.get(f"/plans/compare?ids={ids}&format=csv").data
+    assert client.get(f"/api/v1/plans/compare.csv?ids={ids}&dialect=excel-sv").data == page_csv
+    assert page_csv.startswith(b"\xef\xbb\xbf")
+    text = page_csv.decode("utf-8-sig")
+    header = text.splitlines()[0].split(";")
+    assert len(header) == len(rows[0]) and header[:3] == ["Plannummer", "Plan", "Organisation"]
+    svenska = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert svenska[0]["Budget per invånare (kr)"] == "426,4"
+    assert svenska[0]["Typ"] == "Kommun" and svenska[0]["Status"] == "Publicerad"
+    assert svenska[2]["Digital information: nuvarande nivå"] == "2"
+    assert svenska[2]["Nationella geodataplattformen (NGP)"] == "Inte påbörjat"
+    assert svenska[2]["Steg: Klart"] == "1"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +123,7 @@ def test_choosing_plans_without_javascript(client, demo):
     assert page.status_code == 200
     assert "DiSa" in html and "Handlingsplan för digital samhällsbyggnadsprocess" in html
     assert 'role="img"' in html and '<title id="chart-title">' in html
-    assert "26 000 000 kr" in html
+    assert "26\u00a0000\u00a0000\u00a0kr" in html
     assert "format=csv" in html
     # Too many plans: a clear message, nothing lost.
     many = ",".join(str(i) for i in range(1, 12))
@@ -145,7 +149,7 @@ def test_peers_page_names_the_plans_behind_the_medians(client, demo):
 
 def test_organisation_page_shows_the_population(client):
     html = client.get("/organizations/gotland").data.decode()
-    assert "Folkmängd 31 dec 2024: 60 971 (SCB)" in html
+    assert "Folkmängd 31 dec 2024: 60\u00a0971 (SCB)" in html
 
 
 def test_population_is_seeded_idempotently(app):

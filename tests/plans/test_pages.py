@@ -57,7 +57,7 @@ def test_index_sorts_by_budget_and_title(client, make_plan):
         "A stor", "B liten", "C mellan", "D ingen",
     ]  # fmt: skip
     html = client.get("/plans?sort=budget").get_data(as_text=True)
-    assert "5 000 kr" in html and "1 300 kr" in html
+    assert "5\u00a0000\u00a0kr" in html and "1\u00a0300\u00a0kr" in html
 
 
 def test_index_is_paginated(client, make_plan):
@@ -87,7 +87,11 @@ def test_reading_view_shows_sections_chart_timeline_and_links(client, make_plan)
     assert '<svg class="maturity-chart"' in html and 'role="img"' in html
     assert re.search(r"<th scope=\"row\">Digital information</th><td>2</td><td>4</td>", html)
     # Timeline: 184 days in 2024, 181 in 2025 -> 184 000 kr and 181 000 kr.
-    assert "184 000 kr" in html and "181 000 kr" in html and "365 000 kr" in html
+    assert (
+        "184\u00a0000\u00a0kr" in html
+        and "181\u00a0000\u00a0kr" in html
+        and "365\u00a0000\u00a0kr" in html
+    )
     assert "BFS 2020:5 – Boverkets föreskrifter om detaljplan" in html
     assert f'href="/plans/compare?ids={plan_id}"' in html
     assert 'href="/organizations/vallentuna"' in html
@@ -130,8 +134,10 @@ def test_history_and_diff_show_budget_text_step_and_maturity_changes(
     history = client.get(f"/plans/{plan_id}/history").get_data(as_text=True)
     assert "Version 1" in history and "Version 2" in history
     html = client.get(f"/plans/{plan_id}/history/compare?a=1&b=2").get_data(as_text=True)
-    assert "<del>1 050 kr</del> → <ins>4 010 kr</ins>" in html
-    assert "<del>1 000 kr</del> → <ins>4 000 kr</ins>" in html  # the changed step's cost
+    assert "<del>1\u00a0050\u00a0kr</del> → <ins>4\u00a0010\u00a0kr</ins>" in html
+    assert (
+        "<del>1\u00a0000\u00a0kr</del> → <ins>4\u00a0000\u00a0kr</ins>" in html
+    )  # the changed step's cost
     assert "<ins>Nytt steg</ins>" in html and "<del>Tas bort</del>" in html
     assert '<del class="diff-line">− Rad två</del>' in html
     assert '<ins class="diff-line">+ Rad tre</ins>' in html
@@ -168,7 +174,7 @@ def test_editor_journey_through_the_pages(app, client, login_as, make_user):
     assert response.status_code == 302
     client.post(f"/plans/{plan_id}/publish")
     html = client.get(f"/plans/{plan_id}/history/compare?a=1&b=2").get_data(as_text=True)
-    assert "<del>100 000 kr</del> → <ins>250 000 kr</ins>" in html
+    assert "<del>100\u00a0000\u00a0kr</del> → <ins>250\u00a0000\u00a0kr</ins>" in html
     assert "Tillagda" not in html  # the step was changed, not replaced
 
 
