@@ -18,7 +18,7 @@ from tests.api.conftest import bearer, make_token  # noqa: F401  (make_token is 
 from tests.route_world import build_route_world
 
 BEYOND = ["2147483648", "99999999999999999999"]  # 2**31 (PostgreSQL), 10**20 (SQLite)
-NOT_ALLOWED = "not allowed"
+NOT_ALLOWED = "inte är tillåtna"  # "not allowed": pages are in Swedish unless asked otherwise
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_a_number_beyond_the_database_is_refused_on_its_field(world, login_as):
         data={"title": "Lärdom", "body": "Text", "standard_ids": BEYOND[1]},
     )
     assert response.status_code == 422
-    assert "outside the range" in response.get_data(as_text=True)
+    assert "utanför det intervall" in response.get_data(as_text=True)  # "outside the range"
 
 
 def test_every_form_of_the_portal_is_a_portal_form():
