@@ -55,6 +55,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_request_logging(app)
     init_security(app)
 
+    from portal.core.boundary import init_boundary
+    from portal.core.cache_control import init_cache_control
+
+    init_boundary(app)  # before the blueprints: it installs the URL converters their routes use
+    init_cache_control(app)
+
     _register_models()
     _register_blueprints(app)
     _register_cli(app)

@@ -35,8 +35,8 @@ class RouteWorld:
     # Where one name means different things under different first path segments.
     by_section: dict[tuple[str, str], Any] = field(default_factory=dict)
 
-    def fill(self, rule: Rule) -> str:
-        """The rule's URL with every argument taken from this world."""
+    def values(self, rule: Rule) -> dict[str, Any]:
+        """Every argument of the rule, taken from this world."""
         section = rule.rule.strip("/").split("/")[0]
         if section == "api":
             section = rule.rule.split("/")[3].split(".")[0]
@@ -50,7 +50,11 @@ class RouteWorld:
                 raise AssertionError(
                     f"{rule.rule}: no object for <{name}>; add one to tests/route_world.py"
                 )
-        url = rule.build(values, append_unknown=False)
+        return values
+
+    def fill(self, rule: Rule) -> str:
+        """The rule's URL with every argument taken from this world."""
+        url = rule.build(self.values(rule), append_unknown=False)
         assert url is not None, rule.rule
         return url[1]
 
@@ -140,6 +144,9 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "token_id": token.id,
                 "slug": OWNER_ORG,
                 "slug_or_code": OWNER_ORG,
+                "code": "sv",  # a language
+                "filename": "favicon.svg",  # a static file
+                "name": "swagger-ui.css",  # an asset of the API docs page
             },
             by_section={("standards", "slug"): standard.slug},
         )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from portal.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from portal.core.forms import PortalForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -36,7 +36,7 @@ def _repeat_field(label: str, of: str) -> PasswordField:
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PortalForm):
     name = _name_field()
     email = EmailField(
         _l("Email"),
@@ -46,11 +46,11 @@ class RegistrationForm(FlaskForm):
     confirm = _repeat_field(_l("Repeat password"), of="password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     name = _name_field()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PortalForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = _new_password_field(_l("New password"))
     confirm = _repeat_field(_l("Repeat new password"), of="new_password")

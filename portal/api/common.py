@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from werkzeug.http import http_date
 
 from portal.api.auth import require_user
+from portal.core.boundary import MAX_ID, has_forbidden_characters
 from portal.core.csv_export import COMMA, DIALECTS, CsvDialect, dialect_named
 from portal.core.pagination import MAX_PER_PAGE, Page
 from portal.errors import NotFound, ValidationError
@@ -39,7 +40,7 @@ class ErrorSchema(ma.Schema):
 
 def _no_control_characters(value: str) -> None:
     # NUL and lone surrogates cannot be stored (PostgreSQL refuses them): a 422, never a 500.
-    if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value):
+    if has_forbidden_characters(value):
         raise ma.ValidationError("Contains characters that are not allowed.")
 
 
@@ -147,7 +148,6 @@ class UtcDateTime(fields.DateTime):
 
 
 CSV_MAX_ROWS = 10_000
-MAX_ID = 2**31 - 1
 
 
 # --- pieces every resource uses ----------------------------------------------------------------

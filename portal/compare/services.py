@@ -27,6 +27,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.core.boundary import parse_id
 from portal.core.queries import contains_text
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
@@ -224,7 +225,7 @@ def parse_ids(raw: str | Iterable[str] | None) -> list[int]:
     for part in parts:
         if not part:
             continue
-        if not part.isdigit() or len(part) > 9:
+        if parse_id(part) is None:
             message = _("Plan ids are whole numbers separated by commas.")
             raise ValidationError(message, {"ids": [message]})
         if int(part) not in ids:

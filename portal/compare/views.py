@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from portal.compare import services
 from portal.compare.export import comparison_csv
 from portal.core.actor import current_actor
+from portal.core.boundary import parse_id
 from portal.core.csv_export import page_dialect
 from portal.core.formats import format_number
 from portal.errors import NotFound, ValidationError
@@ -75,9 +76,10 @@ def peers():
     raw = request.args.get("id", "")
     if not raw:
         return render_template("compare/peers_choose.html", plans=services.current_plans())
-    if not raw.isdigit() or len(raw) > 9:
+    plan_id = parse_id(raw)
+    if plan_id is None:
         raise NotFound(_("No such plan."))
-    plan, bench = services.compare_with_peers(current_actor(), int(raw))
+    plan, bench = services.compare_with_peers(current_actor(), plan_id)
     dims = {}
     for group in bench.groups:
         dims.update(dict.fromkeys(group.maturity))

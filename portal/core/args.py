@@ -16,9 +16,12 @@ def int_arg(name: str, default: int = 1, *, max_digits: int = 8) -> int: ...
 @overload
 def int_arg(name: str, default: None, *, max_digits: int = 8) -> int | None: ...
 def int_arg(name: str, default: int | None = 1, *, max_digits: int = 8) -> int | None:
-    """A small non-negative integer argument (a page number, a year), or `default`."""
+    """A small non-negative integer argument (a page number, a year), or `default`.
+
+    Only ASCII digits count ("²" is a digit to str.isdigit but not to int)."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= max_digits else default
+    digits = value.isascii() and value.isdigit() and len(value) <= max_digits
+    return int(value) if digits else default
 
 
 def enum_arg(name: str, enum_cls: type[E]) -> E | None:

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField
 
+from portal.core.boundary import PortalForm
 from portal.errors import ValidationError
 
 T = TypeVar("T")
@@ -80,7 +81,7 @@ def flash_change(change: Callable[[], object], success: str) -> bool:
     return True
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PortalForm):
     """A form with only the CSRF token, for buttons that change state."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     SelectField,
     SelectMultipleField,
@@ -12,10 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField
+from portal.core.forms import OrganisationIdField, PortalForm
 
 
-class ExperienceForm(FlaskForm):
+class ExperienceForm(PortalForm):
     organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Experience"), validators=[DataRequired(), Length(max=50000)])
@@ -39,5 +38,5 @@ class ExperienceEditForm(ExperienceForm):
     organisation_id = None
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField, label_choices
+from portal.core.forms import OrganisationIdField, PortalForm, label_choices
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
 
 PRODUCT_AREA_LABELS = {
@@ -38,7 +37,7 @@ NEED_STATUS_LABELS = {
 }
 
 
-class NeedForm(FlaskForm):
+class NeedForm(PortalForm):
     organisation_id = OrganisationIdField(_l("On behalf of"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=20000)])
@@ -57,11 +56,11 @@ class NeedEditForm(NeedForm):
     organisation_id = None
 
 
-class BackingForm(FlaskForm):
+class BackingForm(PortalForm):
     organisation_id = OrganisationIdField(_l("Back on behalf of"), choices=[])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     organisation_id = OrganisationIdField(_l("Answer on behalf of"), choices=[])
     product = StringField(_l("Product"), validators=[DataRequired(), Length(max=200)])
     support_status = SelectField(_l("Support"), choices=label_choices(SUPPORT_STATUS_LABELS))

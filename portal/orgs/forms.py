@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from portal.core.forms import PortalForm
 from portal.orgs.models import Role
 
 
@@ -18,7 +18,7 @@ def role_choices() -> list[SelectChoice]:
     ]
 
 
-class OrganisationRegistrationForm(FlaskForm):
+class OrganisationRegistrationForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         _l("Kind"),
@@ -33,21 +33,21 @@ class OrganisationRegistrationForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
 
-class OrganisationEditForm(FlaskForm):
+class OrganisationEditForm(PortalForm):
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=500)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PortalForm):
     message = TextAreaField(
         _l("Message to the organisation's admins (optional)"),
         validators=[Optional(), Length(max=2000)],
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     role = SelectField(_l("Role"), choices=role_choices, default=Role.MEMBER.value)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PortalForm):
     role = SelectField(_l("Role"), choices=role_choices)

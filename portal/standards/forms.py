@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import label_choices
+from portal.core.forms import PortalForm, label_choices
 from portal.standards.models import StandardKind
 
 KIND_LABELS = {
@@ -18,7 +17,7 @@ KIND_LABELS = {
 }
 
 
-class StandardForm(FlaskForm):
+class StandardForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=label_choices(KIND_LABELS))
     owner_id = SelectField(_l("Owning organisation"), choices=[], validators=[Optional()])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from portal.core.forms import PortalForm
 
 
 def expiry_choices() -> list[SelectChoice]:
@@ -17,7 +18,7 @@ def expiry_choices() -> list[SelectChoice]:
     ]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PortalForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=100)],

@@ -45,7 +45,7 @@ def test_created_token_is_shown_once_and_only_its_hash_is_stored(app, client, ma
         "/account/tokens", data={"name": "Nightly export", "write": "y", "expires_days": "30"}
     )
     assert response.status_code == 201
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     secret = SECRET.search(response.get_data(as_text=True)).group(0)
 
     [token] = tokens_of(app, user)
