@@ -73,7 +73,7 @@ def test_need_is_posted_backed_answered_and_resolved(app, new_page, make_user):
     expect(siri.locator(".flash-success")).to_contain_text("Ert svar är publicerat")
     answer = siri.locator("article.card", has_text="Planverktyg Pro")
     expect(answer).to_contain_text("Planerat")
-    expect(answer).to_contain_text("2027-03-01")
+    expect(answer).to_contain_text("1 mars 2027")
 
     # The first editor sees the answer and marks the need resolved.
     eva.reload()
@@ -93,6 +93,6 @@ def test_need_is_posted_backed_answered_and_resolved(app, new_page, make_user):
     supplier_row = support.get_by_role("row", name=re.compile("Planverktyg AB"))
     expect(supplier_row).to_contain_text("Planverktyg Pro")
     expect(supplier_row).to_contain_text("Planerat")
-    expect(supplier_row).to_contain_text("2027-03-01")
+    expect(supplier_row).to_contain_text("1 mars 2027")
     for page in (eva, gustav, siri, visitor):
         assert page.js_errors == []
