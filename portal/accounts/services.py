@@ -1,16 +1,19 @@
-"""Account operations: register, authenticate, change password, update profile."""
+"""Account operations: register, authenticate, change password, update profile, and the
+login sessions that logging in starts and logging out ends."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from portal.accounts.models import User
+from portal.accounts.models import LoginSession, User
 from portal.core.rules import require_login
 from portal.errors import ValidationError
 from portal.extensions import db
@@ -119,8 +122,15 @@ def _dummy_hash() -> str:
     return _DUMMY[key]
 
 
-def change_password(actor: User | None, current_password: str, new_password: str) -> None:
-    """Replace the actor's password after checking the current one."""
+def change_password(
+    actor: User | None,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """Replace the actor's password after checking the current one, and end every other
+    login session of the actor (all but the one whose secret is `keep_session`)."""
     actor = require_login(actor)
     try:
         _hasher().verify(actor.password_hash, current_password)
@@ -131,7 +141,7 @@ def change_password(actor: User | None, current_password: str, new_password: str
         ) from None
     _check_password_rules(new_password, field="new_password")
     actor.password_hash = hash_password(new_password)
-    db.session.flush()
+    end_sessions(actor, keep=keep_session)
 
 
 def update_profile(actor: User | None, name: str) -> User:
@@ -141,3 +151,51 @@ def update_profile(actor: User | None, name: str) -> User:
     actor.name = name
     db.session.flush()
     return actor
+
+
+def _session_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new login session of `user`; return the secret its session cookie keeps."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, secret_hash=_session_digest(secret)))
+    db.session.flush()
+    return secret
+
+
+def session_user(user_id: str, secret: str | None) -> User | None:
+    """The active user whose login session has this secret, or None if it has ended."""
+    if not secret or not user_id.isdigit():
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.secret_hash == _session_digest(secret),
+            User.id == int(user_id),
+            User.active.is_(True),
+        )
+    )
+
+
+def end_session(secret: str | None) -> None:
+    """End the login session with this secret (logging out), wherever its cookie was copied."""
+    if secret:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.secret_hash == _session_digest(secret))
+        )
+
+
+def end_sessions(actor: User | None, *, keep: str | None = None) -> None:
+    """End every login session of the actor, except the one whose secret is `keep`.
+
+    API tokens are not sessions: they stay valid until they are revoked or expire.
+    """
+    actor = require_login(actor)
+    query = delete(LoginSession).where(LoginSession.user_id == actor.id)
+    if keep:
+        query = query.where(LoginSession.secret_hash != _session_digest(keep))
+    db.session.execute(query)
+    db.session.flush()
