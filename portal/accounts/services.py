@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from portal.accounts import passwords
 from portal.accounts.models import LoginSession, User
 from portal.core.rules import require_login
 from portal.errors import ValidationError
@@ -39,7 +40,13 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def _check_password_rules(password: str, field: str = "password") -> None:
+def validate_new_password(password: str, *, email: str, name: str, field: str = "password") -> None:
+    """Refuse a password being chosen that is too short or long or easy to guess, saying why.
+
+    The one check behind registration, the password change, `users create` and any API that
+    sets a password: on a list of common passwords, containing the person's name or email
+    address, one character or a short group repeated, or mostly a keyboard or number run.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             _("The password is too short."),
@@ -47,6 +54,21 @@ def _check_password_rules(password: str, field: str = "password") -> None:
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(_("The password is too long."), {field: [_("Too long.")]})
+    reason = _password_weakness(password, email=email, name=name)
+    if reason is not None:
+        raise ValidationError(_("Choose a password that is harder to guess."), {field: [reason]})
+
+
+def _password_weakness(password: str, *, email: str, name: str) -> str | None:
+    if passwords.is_common(password):
+        return _("This is one of the most common passwords; attackers try those first.")
+    if passwords.contains_personal(password, email, name):
+        return _("The password contains your name or email address.")
+    if passwords.is_repetition(password):
+        return _("The password is one character or a short group repeated.")
+    if passwords.is_run(password):
+        return _("The password is a run of keys or digits (like 1234567890 or qwertyuiop).")
+    return None
 
 
 def _required_name(name: str) -> str:
@@ -65,7 +87,7 @@ def register_user(email: str, name: str, password: str, *, site_admin: bool = Fa
     """Create an account; the email must not be in use, in any letter case."""
     email = normalise_email(email)
     name = _required_name(name)
-    _check_password_rules(password)
+    validate_new_password(password, email=email, name=name)
     if get_user_by_email(email) is not None:
         raise ValidationError(
             _("An account with this email address cannot be created."),
@@ -86,7 +108,7 @@ def register_if_new(email: str, name: str, password: str) -> User | None:
     both cases; the same password hashing work is done either way so timing does not tell.
     """
     name = _required_name(name)
-    _check_password_rules(password)
+    validate_new_password(password, email=normalise_email(email), name=name)
     if get_user_by_email(email) is not None:
         hash_password(password)
         return None
@@ -139,7 +161,7 @@ def change_password(
             _("The current password is wrong."),
             {"current_password": [_("The current password is wrong.")]},
         ) from None
-    _check_password_rules(new_password, field="new_password")
+    validate_new_password(new_password, email=actor.email, name=actor.name, field="new_password")
     actor.password_hash = hash_password(new_password)
     end_sessions(actor, keep=keep_session)
 

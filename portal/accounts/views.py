@@ -18,7 +18,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@rate_limited("login", "login_account")
+@rate_limited("login", "login_pair")
 def login():
     """Log in with email and password."""
     form = LoginForm()
