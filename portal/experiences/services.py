@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.core.database import lock_for_update
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import get_under
@@ -304,6 +305,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
     actor = _require_editor(actor, experience)
     if not experience.organisation.verified:
         raise ValidationError(_("The organisation is not verified yet and cannot publish."))
+    lock_for_update(experience, "status")
     if not experience.is_published:
         experience.status = ExperienceStatus.PUBLISHED
         experience.published_at = utcnow()
@@ -314,6 +316,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
 def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
     """Turn a published experience back into a draft."""
     actor = require_permission(actor, can_edit_experience, experience)
+    lock_for_update(experience, "status")
     experience.status = ExperienceStatus.DRAFT
     db.session.flush()
     return experience

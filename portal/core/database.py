@@ -1,0 +1,59 @@
+"""Concurrent writes decided by the database: row locks, and SQLite transactions that take
+the write lock when they begin.
+
+A decision that reads a row and then changes it ("is this plan still a draft? then publish
+it") must hold the row while it decides, or two requests decide the same thing twice. On
+PostgreSQL `lock_for_update` reads the row again with `SELECT ... FOR UPDATE`: a second
+request waits for the first to commit and then sees its result. SQLite has no row locks; there
+every transaction of a state-changing request starts with `BEGIN IMMEDIATE`, which takes the
+database's one write lock at once (waiting up to the driver's timeout), so such requests run
+one after the other and each sees what the one before committed. Reads keep a plain `BEGIN`
+and run alongside. What a lock cannot cover (two inserts of the same pair) a unique constraint
+does; its violation is answered as 409 (portal/errors.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from portal.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def lock_for_update(obj: object, *attributes: str) -> None:
+    """Lock `obj`'s row until the transaction ends and read `attributes` of it afresh."""
+    db.session.refresh(obj, list(attributes) or None, with_for_update=True)
+
+
+def lock_row(model: type, row_id: int) -> None:
+    """Lock the row of `model` with this id until the transaction ends (a parent row whose
+    lock serialises decisions about its children, e.g. an organisation's current plan)."""
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def _writing() -> bool:
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def _serialise_sqlite_writes(engine: Engine) -> None:
+    # SQLAlchemy's documented recipe: let SQLAlchemy, not the sqlite3 module, begin the
+    # transaction, so that it can begin it IMMEDIATE.
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+
+
+def init_database(app: Flask) -> None:
+    """Make SQLite serialise state-changing requests (PostgreSQL uses row locks)."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            _serialise_sqlite_writes(engine)
