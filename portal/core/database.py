@@ -15,7 +15,7 @@ does; its violation is answered as 409 (portal/errors.py).
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from portal.extensions import db
@@ -32,6 +32,13 @@ def lock_row(model: type, row_id: int) -> None:
     """Lock the row of `model` with this id until the transaction ends (a parent row whose
     lock serialises decisions about its children, e.g. an organisation's current plan)."""
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def hold_name(name: str) -> None:
+    """Hold a lock named `name` until the transaction ends (PostgreSQL: an advisory lock; on
+    SQLite a writing request already holds the database's write lock)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 def _writing() -> bool:
