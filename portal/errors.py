@@ -43,6 +43,17 @@ class ValidationError(ServiceError):
     status_code = 422
 
 
+class EditConflict(ValidationError):
+    """An edit form was loaded from a version that someone else has replaced since.
+
+    The object the service was given holds the newer version (reloaded), and
+    `current_version` is its version token, for the form that is shown again."""
+
+    def __init__(self, message: str, current_version: str) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
 def wants_json() -> bool:
     """Tell whether the current request should get a JSON error body."""
     if request.path.startswith("/api/"):

@@ -46,15 +46,18 @@ def _writing() -> bool:
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
-    # SQLAlchemy's documented recipe: let SQLAlchemy, not the sqlite3 module, begin the
-    # transaction, so that it can begin it IMMEDIATE.
-    @event.listens_for(engine, "connect")
-    def _no_implicit_begin(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None
-
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+        sqlite = connection.connection.driver_connection
+        if _writing():
+            # SQLAlchemy's documented recipe: the sqlite3 module begins nothing itself, so
+            # that the transaction can begin IMMEDIATE.
+            sqlite.isolation_level = None
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # The sqlite3 module's own way (BEGIN before the first write): reads take no lock
+            # beyond each statement, so they never hold up a writer's commit.
+            sqlite.isolation_level = ""
 
 
 def init_database(app: Flask) -> None:

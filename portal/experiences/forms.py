@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField
+from portal.core.forms import OrganisationIdField, VersionedForm
 
 
 class ExperienceForm(FlaskForm):
@@ -35,7 +35,7 @@ class ExperienceForm(FlaskForm):
     )
 
 
-class ExperienceEditForm(ExperienceForm):
+class ExperienceEditForm(ExperienceForm, VersionedForm):
     organisation_id = None
 
 

@@ -16,6 +16,7 @@ from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import (
     Experience,
@@ -278,12 +279,16 @@ def update_experience(
     tags: list[str] | None = None,
     standard_ids: list[int] | None = None,
     plan_step_id: int | None | EllipsisType = ...,
+    loaded_version: str | None = None,
 ) -> Experience:
     """Change an experience (its author and the organisation's editors).
 
-    `plan_step_id` left out keeps the current link; None removes it.
+    `plan_step_id` left out keeps the current link; None removes it. `loaded_version` (from
+    an edit form) refuses the change if someone else saved since (EditConflict).
     """
     actor = _require_editor(actor, experience)
+    lock_for_update(experience, "updated_at")
+    require_unchanged_since(experience, loaded_version)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = experience.plan_step
@@ -296,6 +301,7 @@ def update_experience(
     experience.body = body.strip()
     experience.tags = _tags_for(names)
     experience.standards = standards
+    experience.updated_at = utcnow()  # a new version, also when only tags or standards changed
     db.session.flush()
     return experience
 

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField, label_choices
+from portal.core.forms import OrganisationIdField, VersionedForm, label_choices
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
 
 PRODUCT_AREA_LABELS = {
@@ -53,7 +53,7 @@ class NeedForm(FlaskForm):
     desired_by = DateField(_l("Desired by"), validators=[Optional()])
 
 
-class NeedEditForm(NeedForm):
+class NeedEditForm(NeedForm, VersionedForm):
     organisation_id = None
 
 

@@ -13,9 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.database import lock_for_update
+from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_permission, require_text
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.needs.models import (
@@ -298,9 +300,13 @@ def update_need(
     standard_id: int | None = None,
     product_area: ProductArea = ProductArea.OTHER,
     desired_by: date | None = None,
+    loaded_version: str | None = None,
 ) -> AdaptationNeed:
-    """Change a need (editors of the owning organisation)."""
+    """Change a need (editors of the owning organisation); `loaded_version` (from the edit
+    form) refuses the change if someone else saved since (EditConflict)."""
     actor = require_permission(actor, can_manage_need, need)
+    lock_for_update(need, "updated_at")
+    require_unchanged_since(need, loaded_version)
     errors, standard = _validate_need(title, description, standard_id)
     raise_field_errors(errors)
     need.title = title.strip()
@@ -308,6 +314,7 @@ def update_need(
     need.standard = standard
     need.product_area = product_area
     need.desired_by = desired_by
+    need.updated_at = utcnow()
     db.session.flush()
     return need
 

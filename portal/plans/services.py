@@ -17,6 +17,7 @@ from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import contains_text
 from portal.core.rules import raise_field_errors
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
@@ -580,14 +581,18 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     return plan
 
 
-def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> Plan:
-    """Change a draft plan; a published plan is first taken back to draft for a new version."""
+def update_plan(
+    actor: User | None, plan: Plan, data: PlanInput, *, loaded_version: str | None = None
+) -> Plan:
+    """Change a draft plan; a published plan is first taken back to draft for a new version.
+    `loaded_version` (from the edit form) refuses the change if someone else saved since."""
     _require_plan_editor(actor, plan)
     _lock_plan(plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             _("Only drafts can be edited. Start a new version (back to draft) first.")
         )
+    require_unchanged_since(plan, loaded_version)
     errors = _validate(data, plan.organisation)
     raise_field_errors(errors)
     _apply(plan, data)
@@ -678,7 +683,7 @@ def _lock_plan(plan: Plan) -> None:
     reopen, make current, edit), the second sees the first's result (portal/core/database.py).
     The organisation first, always, so that two requests never wait for each other."""
     lock_row(Organisation, plan.organisation_id)
-    lock_for_update(plan, "status", "is_current")
+    lock_for_update(plan, "status", "is_current", "updated_at")
 
 
 def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:

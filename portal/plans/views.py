@@ -9,7 +9,8 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
-from portal.core.forms import EmptyForm, button_change
+from portal.core.forms import EmptyForm, button_change, note_edit_conflict
+from portal.core.versions import version_token
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import get_organisation, list_counties
@@ -241,6 +242,7 @@ def _ensure_maturity_rows(form: PlanForm, dimensions) -> None:
 
 def _form_data(plan: Plan) -> dict:
     data: dict = {
+        "loaded_version": version_token(plan.updated_at),
         "title": plan.title,
         "summary": plan.summary,
         "period_start_year": plan.period_start_year,
@@ -388,6 +390,7 @@ def _all_fields(form: PlanForm) -> dict:
 
 
 def _apply_errors(form: PlanForm, error: ValidationError) -> None:
+    note_edit_conflict(form, error)
     fields = _all_fields(form)
     for name, messages in error.errors.items():
         target = fields.get(name)
@@ -532,7 +535,9 @@ def edit(plan_id: int):
             return _render_form(_clear_errors(form), plan, dimensions, 200)
         if form.validate():
             try:
-                services.update_plan(actor, plan, _input_from(form))
+                services.update_plan(
+                    actor, plan, _input_from(form), loaded_version=form.loaded_version.data
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
