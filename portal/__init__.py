@@ -31,12 +31,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    from portal.core.database import init_database
-
-    init_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from portal.core.database import init_database
+
+    init_database(app)
 
     from portal.core.i18n import init_i18n
 

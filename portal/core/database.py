@@ -7,8 +7,9 @@ PostgreSQL `lock_for_update` reads the row again with `SELECT ... FOR UPDATE`: a
 request waits for the first to commit and then sees its result. SQLite has no row locks; there
 every transaction of a state-changing request starts with `BEGIN IMMEDIATE`, which takes the
 database's one write lock at once (waiting up to the driver's timeout), so such requests run
-one after the other and each sees what the one before committed. Reads keep a plain `BEGIN`
-and run alongside. What a lock cannot cover (two inserts of the same pair) a unique constraint
+one after the other and each sees what the one before committed. Everything else keeps the
+sqlite3 module's own transactions (BEGIN before the first write), so reads hold no lock and
+run alongside. What a lock cannot cover (two inserts of the same pair) a unique constraint
 does; its violation is answered as 409 (portal/errors.py).
 """
 
