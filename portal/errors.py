@@ -8,6 +8,7 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -40,6 +41,17 @@ class ValidationError(ServiceError):
     """The input breaks a rule; `errors` names the fields."""
 
     status_code = 422
+
+
+class EditConflict(ValidationError):
+    """An edit form was loaded from a version that someone else has replaced since.
+
+    The object the service was given holds the newer version (reloaded), and
+    `current_version` is its version token, for the form that is shown again."""
+
+    def __init__(self, message: str, current_version: str) -> None:
+        super().__init__(message)
+        self.current_version = current_version
 
 
 def wants_json() -> bool:
@@ -77,6 +89,7 @@ _TITLES = {
     403: lambda: _("Access denied"),
     404: lambda: _("Page not found"),
     405: lambda: _("Method not allowed"),
+    409: lambda: _("Changed at the same time"),
     413: lambda: _("The request is too large"),
     422: lambda: _("Invalid input"),
     429: lambda: _("Too many requests"),
@@ -140,6 +153,18 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     app.register_error_handler(HTTPException, handle_http_exception)
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        # A unique constraint decided between two requests that did the same thing at once
+        # (two backings of one need by one organisation): the loser is told, not a 500.
+        db.session.rollback()
+        app.logger.info("Integrity conflict on %s %s: %s", request.method, request.path, error)
+        return _error_response(
+            409,
+            title_for(409, "Conflict"),
+            _("This was changed at the same time by another request. Reload and check."),
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected_error(error: Exception):

@@ -237,7 +237,9 @@ def seed_reference(report: SeedReport | None = None) -> SeedReport:
 
 # --- demo ------------------------------------------------------------------------------------
 
-DEMO_PASSWORD_DEFAULT = "demo-portal-2026"  # noqa: S105 - demo data only, documented
+# Not "demo-...": the demo accounts are named "Demo ...", and a password may not contain its
+# owner's name (portal/accounts/passwords.py).
+DEMO_PASSWORD_DEFAULT = "delade-planer-2026"  # noqa: S105 - demo data only, documented
 
 
 def demo_password() -> str:

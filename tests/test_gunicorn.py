@@ -10,25 +10,23 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import worker_database_url
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+from tests.gunicorn_support import (
+    BIN,
+    ROOT,
+    TEST_DATABASE_URL,
+    fresh_postgresql_database,
+    gunicorn_server,
+)
 
 pytestmark = [
     pytest.mark.gunicorn,
@@ -43,33 +41,12 @@ ROUNDS = 3
 SEARCHES = 10
 
 
-def _admin_connect(url):
-    import psycopg
-
-    return psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 @pytest.fixture
 def gunicorn_db() -> Iterator[str]:
     """A fresh database next to this xdist worker's test database (test_gw0_gunicorn),
     dropped afterwards."""
-    base = make_url(worker_database_url(TEST_DATABASE_URL, "_gunicorn"))
-    name = base.database
-    with _admin_connect(base) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with _admin_connect(base) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgresql_database("_gunicorn") as url:
+        yield url
 
 
 def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -161,40 +138,7 @@ def test_gunicorn_two_workers_concurrent_writes_and_searches(gunicorn_db, tmp_pa
         done = _flask(env, *args)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    # Port 0: the kernel picks a free port as gunicorn binds it (no probe-then-bind race);
-    # gunicorn logs the address it listens at.
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        base = None
-        while True:
-            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not come up"
-            if base is None:
-                listening = re.search(
-                    r"Listening at: (http://127\.0\.0\.1:\d+)",
-                    (tmp_path / "gunicorn.log").read_text(),
-                )
-                if not listening:
-                    time.sleep(0.2)
-                    continue
-                base = listening.group(1)
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            time.sleep(0.2)
-
+    with gunicorn_server(env, tmp_path / "gunicorn.log") as base:
         statuses: list[int] = []
         with ThreadPoolExecutor(max_workers=WRITERS * 2) as pool:
             futures = [pool.submit(_writer, base, n, statuses) for n in range(WRITERS)]
@@ -203,15 +147,6 @@ def test_gunicorn_two_workers_concurrent_writes_and_searches(gunicorn_db, tmp_pa
                 future.result(timeout=300)
         assert statuses, "no requests were made"
         assert [s for s in statuses if s >= 500] == [], (tmp_path / "gunicorn.log").read_text()
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
-        log.close()
 
     for args in (("search", "update"), ("search", "verify")):
         done = _flask(env, *args)

@@ -139,7 +139,7 @@ def server(tmp_path) -> Iterator[tuple[str, object]]:
         "RATELIMIT_ENABLED": "1",
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_LOGIN": f"{LIMIT} per hour",
-        "RATELIMIT_LOGIN_ACCOUNT": "100 per hour",
+        "RATELIMIT_LOGIN_PAIR": "100 per hour",
         "RATELIMIT_REGISTRATION": f"{LIMIT} per hour",
         "RATELIMIT_TOKEN_CREATION": f"{LIMIT} per hour",
         "RATELIMIT_API_WRITE": f"{LIMIT} per hour",

@@ -26,7 +26,10 @@ def _new_password_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=_l("At least 10 characters."),
+        description=_l(
+            "At least 10 characters; not a common password, your name or email address, "
+            "a repeated character or a run like 1234567890."
+        ),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import TimestampMixin
+from portal.core.models import TimestampMixin, cascade_fk, utcnow
 from portal.extensions import db
 
 if TYPE_CHECKING:
@@ -38,3 +39,17 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser of a user. The session cookie holds a secret whose hash is kept
+    here; a cookie whose row is gone no longer logs anybody in, which is how logout, a
+    password change and "log out everywhere" end sessions that were copied or left open."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = cascade_fk("users.id")
+    # sha256 hex digest of the secret in the cookie; the secret itself is never stored.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,16 +1,20 @@
-"""Account operations: register, authenticate, change password, update profile."""
+"""Account operations: register, authenticate, change password, update profile, and the
+login sessions that logging in starts and logging out ends."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from portal.accounts.models import User
+from portal.accounts import passwords
+from portal.accounts.models import LoginSession, User
 from portal.core.rules import require_login
 from portal.errors import ValidationError
 from portal.extensions import db
@@ -36,7 +40,13 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def _check_password_rules(password: str, field: str = "password") -> None:
+def validate_new_password(password: str, *, email: str, name: str, field: str = "password") -> None:
+    """Refuse a password being chosen that is too short or long or easy to guess, saying why.
+
+    The one check behind registration, the password change, `users create` and any API that
+    sets a password: on a list of common passwords, containing the person's name or email
+    address, one character or a short group repeated, or mostly a keyboard or number run.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             _("The password is too short."),
@@ -44,6 +54,21 @@ def _check_password_rules(password: str, field: str = "password") -> None:
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(_("The password is too long."), {field: [_("Too long.")]})
+    reason = _password_weakness(password, email=email, name=name)
+    if reason is not None:
+        raise ValidationError(_("Choose a password that is harder to guess."), {field: [reason]})
+
+
+def _password_weakness(password: str, *, email: str, name: str) -> str | None:
+    if passwords.is_common(password):
+        return _("This is one of the most common passwords; attackers try those first.")
+    if passwords.contains_personal(password, email, name):
+        return _("The password contains your name or email address.")
+    if passwords.is_repetition(password):
+        return _("The password is one character or a short group repeated.")
+    if passwords.is_run(password):
+        return _("The password is a run of keys or digits (like 1234567890 or qwertyuiop).")
+    return None
 
 
 def _required_name(name: str) -> str:
@@ -62,7 +87,7 @@ def register_user(email: str, name: str, password: str, *, site_admin: bool = Fa
     """Create an account; the email must not be in use, in any letter case."""
     email = normalise_email(email)
     name = _required_name(name)
-    _check_password_rules(password)
+    validate_new_password(password, email=email, name=name)
     if get_user_by_email(email) is not None:
         raise ValidationError(
             _("An account with this email address cannot be created."),
@@ -83,7 +108,7 @@ def register_if_new(email: str, name: str, password: str) -> User | None:
     both cases; the same password hashing work is done either way so timing does not tell.
     """
     name = _required_name(name)
-    _check_password_rules(password)
+    validate_new_password(password, email=normalise_email(email), name=name)
     if get_user_by_email(email) is not None:
         hash_password(password)
         return None
@@ -119,8 +144,15 @@ def _dummy_hash() -> str:
     return _DUMMY[key]
 
 
-def change_password(actor: User | None, current_password: str, new_password: str) -> None:
-    """Replace the actor's password after checking the current one."""
+def change_password(
+    actor: User | None,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """Replace the actor's password after checking the current one, and end every other
+    login session of the actor (all but the one whose secret is `keep_session`)."""
     actor = require_login(actor)
     try:
         _hasher().verify(actor.password_hash, current_password)
@@ -129,9 +161,9 @@ def change_password(actor: User | None, current_password: str, new_password: str
             _("The current password is wrong."),
             {"current_password": [_("The current password is wrong.")]},
         ) from None
-    _check_password_rules(new_password, field="new_password")
+    validate_new_password(new_password, email=actor.email, name=actor.name, field="new_password")
     actor.password_hash = hash_password(new_password)
-    db.session.flush()
+    end_sessions(actor, keep=keep_session)
 
 
 def update_profile(actor: User | None, name: str) -> User:
@@ -141,3 +173,51 @@ def update_profile(actor: User | None, name: str) -> User:
     actor.name = name
     db.session.flush()
     return actor
+
+
+def _session_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new login session of `user`; return the secret its session cookie keeps."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, secret_hash=_session_digest(secret)))
+    db.session.flush()
+    return secret
+
+
+def session_user(user_id: str, secret: str | None) -> User | None:
+    """The active user whose login session has this secret, or None if it has ended."""
+    if not secret or not user_id.isdigit():
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.secret_hash == _session_digest(secret),
+            User.id == int(user_id),
+            User.active.is_(True),
+        )
+    )
+
+
+def end_session(secret: str | None) -> None:
+    """End the login session with this secret (logging out), wherever its cookie was copied."""
+    if secret:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.secret_hash == _session_digest(secret))
+        )
+
+
+def end_sessions(actor: User | None, *, keep: str | None = None) -> None:
+    """End every login session of the actor, except the one whose secret is `keep`.
+
+    API tokens are not sessions: they stay valid until they are revoked or expire.
+    """
+    actor = require_login(actor)
+    query = delete(LoginSession).where(LoginSession.user_id == actor.id)
+    if keep:
+        query = query.where(LoginSession.secret_hash != _session_digest(keep))
+    db.session.execute(query)
+    db.session.flush()

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from portal.accounts import services
 from portal.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegistrationForm
 from portal.core.actor import current_actor
-from portal.core.forms import form_page, submit_form
+from portal.core.forms import EmptyForm, button_change, form_page, submit_form
 from portal.core.limits import rate_limited
+from portal.core.requests import LOGIN_SESSION_KEY
 from portal.core.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@rate_limited("login", "login_account")
+@rate_limited("login", "login_pair")
 def login():
     """Log in with email and password."""
     form = LoginForm()
@@ -25,6 +26,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            session[LOGIN_SESSION_KEY] = services.start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
         form.form_errors.append(_("Wrong email or password."))
     return form_page("accounts/login.html", form)
@@ -32,7 +34,8 @@ def login():
 
 @bp.post("/auth/logout")
 def logout():
-    """Log out."""
+    """Log out: end this login session, so that a copy of its cookie stops working too."""
+    services.end_session(session.pop(LOGIN_SESSION_KEY, None))
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
@@ -70,19 +73,36 @@ def profile():
         _("Your profile has been saved."),
         lambda _user: url_for("accounts.profile"),
     )
-    return done or form_page("accounts/profile.html", form, user=user)
+    return done or form_page("accounts/profile.html", form, user=user, everywhere_form=EmptyForm())
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every login session of the logged-in user, this one included."""
+    if not button_change(
+        lambda: services.end_sessions(current_actor()),
+        _("You are logged out everywhere. Your API tokens still work until you revoke them."),
+    ):
+        return redirect(url_for("accounts.profile"))
+    session.pop(LOGIN_SESSION_KEY, None)
+    logout_user()
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @rate_limited("password_change")
 @login_required
 def change_password():
-    """Change the logged-in user's password."""
+    """Change the logged-in user's password; every other login session of the user ends."""
     form = PasswordForm()
     done = submit_form(
         form,
         lambda: services.change_password(
-            current_actor(), form.current_password.data, form.new_password.data
+            current_actor(),
+            form.current_password.data,
+            form.new_password.data,
+            keep_session=session.get(LOGIN_SESSION_KEY),
         ),
         _("Your password has been changed."),
         lambda _none: url_for("accounts.profile"),

@@ -55,6 +55,7 @@ def init_api(app: Flask) -> None:
     """Bind flask-smorest to the app and register the API resources and the docs page."""
     from portal.api.auth import WriteAccessPlugin
     from portal.api.common import ConditionalGetPlugin, ErrorSchema
+    from portal.api.conditional import ConditionalWritePlugin, init_conditional_writes
 
     app.config.setdefault("API_TITLE", "Portal API")
     app.config.setdefault("API_VERSION", "v1")
@@ -75,13 +76,15 @@ def init_api(app: Flask) -> None:
         },
     )
     api.ERROR_SCHEMA = ErrorSchema
-    api.init_app(app, spec_kwargs={"extra_plugins": [ConditionalGetPlugin(), WriteAccessPlugin()]})
+    plugins = [ConditionalGetPlugin(), ConditionalWritePlugin(), WriteAccessPlugin()]
+    api.init_app(app, spec_kwargs={"extra_plugins": plugins})
 
     from portal.accounts import api as me
     from portal.api.docs import bp as docs_bp
     from portal.api.hooks import init_api_hooks
 
     init_api_hooks(app)
+    init_conditional_writes(app, API_PREFIX)  # after the hooks: the caller is known by then
     from portal.experiences import api as experiences
     from portal.needs import api as needs
     from portal.orgs import api as organizations

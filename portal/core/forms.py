@@ -10,16 +10,33 @@ from typing import Any, TypeVar
 from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField
 
 from portal.core.boundary import PortalForm
-from portal.errors import ValidationError
+from portal.errors import EditConflict, ValidationError
 
 T = TypeVar("T")
 
 
+class VersionedForm(PortalForm):
+    """An edit form that carries the version of the object it was loaded from."""
+
+    loaded_version = HiddenField()
+    # Set when saving found a newer version: the page shows it next to the user's text.
+    edit_conflict = False
+
+
+def note_edit_conflict(form: FlaskForm, error: ValidationError) -> None:
+    """After an EditConflict, keep what the user typed but base the form on the newer
+    version, so that saving again replaces it knowingly."""
+    if isinstance(error, EditConflict) and isinstance(form, VersionedForm):
+        form.loaded_version.data = error.current_version
+        form.edit_conflict = True
+
+
 def apply_service_errors(form: FlaskForm, error: ValidationError) -> None:
     """Show a service's field errors on the matching form fields (others as form errors)."""
+    note_edit_conflict(form, error)
     for name, messages in error.errors.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):

@@ -3,7 +3,7 @@
 A view says which limits apply to it::
 
     @bp.route("/auth/login", methods=["GET", "POST"])
-    @rate_limited("login", "login_account")
+    @rate_limited("login", "login_pair")
     def login(): ...
 
 and every JSON API route under /api/ that accepts POST, PUT, PATCH or DELETE gets the
@@ -49,9 +49,10 @@ def _user_or_address() -> str:
     return _client_address()
 
 
-def _submitted_email() -> str:
+def _submitted_email_and_address() -> str:
+    """The account tried and the address trying it, as one key."""
     email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"email:{email}" if email else _client_address()
+    return f"email:{email}|{_client_address()}"
 
 
 def _failed(response) -> bool:
@@ -73,10 +74,14 @@ class NamedLimit:
 LIMITS: dict[str, NamedLimit] = {
     # Guessing passwords from one address.
     "login": NamedLimit("10 per minute; 100 per hour", _client_address),
-    # Guessing one account's password from many addresses. Only failed attempts count, so the
-    # owner's own successful logins never use it up (an attacker who fails 20 times in an hour
-    # does block logins to that address for the rest of the hour: the price of the protection).
-    "login_account": NamedLimit("20 per hour", _submitted_email, deduct_when=_failed),
+    # Guessing one account's password: failed attempts per (account, address) pair are slowed
+    # down, ever more the more there are. Not per account alone: then failures from anywhere
+    # would lock the owner out of their own account, even from their own fresh address. An
+    # attacker with many addresses gets this allowance per address (and "login" per address),
+    # which is why the passwords themselves must be hard to guess (portal/accounts/passwords.py).
+    "login_pair": NamedLimit(
+        "5 per minute; 20 per hour; 50 per day", _submitted_email_and_address, deduct_when=_failed
+    ),
     # Creating accounts in bulk (generous: a whole office behind one address may register).
     "registration": NamedLimit("20 per hour", _client_address),
     # Guessing the current password with a stolen session.

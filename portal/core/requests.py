@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from blinker import Namespace
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, session
 
 from portal.extensions import db, login_manager
+
+# The session cookie's key for the secret of the login session (portal/accounts/services.py).
+LOGIN_SESSION_KEY = "_login_session"
 
 # Sent after the request's transaction is committed (e.g. search applies its change log).
 request_committed = Namespace().signal("request-committed")
@@ -37,13 +40,14 @@ def init_request_handling(app: Flask) -> None:
             db.session.rollback()
 
     from portal.accounts.models import User
+    from portal.accounts.services import session_user
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # The cookie alone is not enough: its login session must still exist (see
+        # portal/accounts/views.py), so that logging out ends copies of the cookie too. A
+        # remember-me cookie carries no session secret and so logs nobody in.
+        return session_user(user_id, session.get(LOGIN_SESSION_KEY))
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -29,7 +29,7 @@ FORMAT = "portal-export"
 VERSION = 1
 
 # Tables whose rows are derived or local to one installation; never exported or imported.
-EXCLUDED_TABLES: set[str] = {"search_changes", "search_change_log"}
+EXCLUDED_TABLES: set[str] = {"search_changes", "search_change_log", "login_sessions"}
 
 
 class TransferError(click.ClickException):

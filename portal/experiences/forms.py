@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField, PortalForm
+from portal.core.forms import OrganisationIdField, PortalForm, VersionedForm
 
 
 class ExperienceForm(PortalForm):
@@ -34,7 +34,7 @@ class ExperienceForm(PortalForm):
     )
 
 
-class ExperienceEditForm(ExperienceForm):
+class ExperienceEditForm(ExperienceForm, VersionedForm):
     organisation_id = None
 
 

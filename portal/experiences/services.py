@@ -12,10 +12,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.core.database import lock_for_update
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import (
     Experience,
@@ -290,12 +292,16 @@ def update_experience(
     tags: list[str] | None = None,
     standard_ids: list[int] | None = None,
     plan_step_id: int | None | EllipsisType = ...,
+    loaded_version: str | None = None,
 ) -> Experience:
     """Change an experience (its author and the organisation's editors).
 
-    `plan_step_id` left out keeps the current link; None removes it.
+    `plan_step_id` left out keeps the current link; None removes it. `loaded_version` (from
+    an edit form) refuses the change if someone else saved since (EditConflict).
     """
     actor = _require_editor(actor, experience)
+    lock_for_update(experience, "updated_at")
+    require_unchanged_since(experience, loaded_version)
     errors = _validate_experience(title, body)
     standards = standards_by_ids(standard_ids, errors)
     step = experience.plan_step
@@ -308,6 +314,7 @@ def update_experience(
     experience.body = body.strip()
     experience.tags = _tags_for(names)
     experience.standards = standards
+    experience.updated_at = utcnow()  # a new version, also when only tags or standards changed
     db.session.flush()
     return experience
 
@@ -317,6 +324,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
     actor = _require_editor(actor, experience)
     if not experience.organisation.verified:
         raise ValidationError(_("The organisation is not verified yet and cannot publish."))
+    lock_for_update(experience, "status")
     if not experience.is_published:
         experience.status = ExperienceStatus.PUBLISHED
         experience.published_at = utcnow()
@@ -327,6 +335,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
 def unpublish_experience(actor: User | None, experience: Experience) -> Experience:
     """Turn a published experience back into a draft."""
     actor = require_permission(actor, can_edit_experience, experience)
+    lock_for_update(experience, "status")
     experience.status = ExperienceStatus.DRAFT
     db.session.flush()
     return experience

@@ -11,6 +11,7 @@ from portal.core.actor import current_actor
 from portal.core.args import int_arg, text_arg
 from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
 from portal.core.urls import object_url
+from portal.core.versions import version_token
 from portal.experiences import services
 from portal.experiences.forms import (
     CommentForm,
@@ -139,11 +140,14 @@ def edit(experience_id: int):
             "tags": ", ".join(t.name for t in experience.tags),
             "standard_ids": [s.id for s in experience.standards],
             "plan_step_id": str(experience.plan_step_id or ""),
+            "loaded_version": version_token(experience.updated_at),
         },
     )
     return _FORM_PAGE.save(
         form,
-        lambda: services.update_experience(actor, experience, **_experience_values(form)),
+        lambda: services.update_experience(
+            actor, experience, **_experience_values(form), loaded_version=form.loaded_version.data
+        ),
         _("Saved."),
         experience=experience,
     )

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import OrganisationIdField, PortalForm, label_choices
+from portal.core.forms import OrganisationIdField, PortalForm, VersionedForm, label_choices
 from portal.needs.models import NeedStatus, ProductArea, SupportStatus
 
 PRODUCT_AREA_LABELS = {
@@ -52,7 +52,7 @@ class NeedForm(PortalForm):
     desired_by = DateField(_l("Desired by"), validators=[Optional()])
 
 
-class NeedEditForm(NeedForm):
+class NeedEditForm(NeedForm, VersionedForm):
     organisation_id = None
 
 

@@ -12,9 +12,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.core.database import lock_for_update
+from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_permission, require_text
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.needs.models import (
@@ -319,9 +322,13 @@ def update_need(
     standard_id: int | None = None,
     product_area: ProductArea = ProductArea.OTHER,
     desired_by: date | None = None,
+    loaded_version: str | None = None,
 ) -> AdaptationNeed:
-    """Change a need (editors of the owning organisation)."""
+    """Change a need (editors of the owning organisation); `loaded_version` (from the edit
+    form) refuses the change if someone else saved since (EditConflict)."""
     actor = require_permission(actor, can_manage_need, need)
+    lock_for_update(need, "updated_at")
+    require_unchanged_since(need, loaded_version)
     errors, standard = _validate_need(title, description, standard_id)
     raise_field_errors(errors)
     need.title = title.strip()
@@ -329,6 +336,7 @@ def update_need(
     need.standard = standard
     need.product_area = product_area
     need.desired_by = desired_by
+    need.updated_at = utcnow()
     db.session.flush()
     return need
 
@@ -347,6 +355,7 @@ def change_need_status(
 ) -> AdaptationNeed:
     """Resolve, close or reopen a need (editors of the owning organisation)."""
     actor = require_permission(actor, can_manage_need, need)
+    lock_for_update(need, "status")
     if status not in _TRANSITIONS[need.status]:
         raise ValidationError(_("This change of status is not possible."))
     if status == NeedStatus.OPEN and need.answers:
@@ -373,6 +382,9 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
         raise ValidationError(_("An organisation cannot back its own need."))
     if not organisation.verified:
         raise ValidationError(_("The organisation is not verified yet."))
+    # Backings of one need are decided one at a time: a second "we need this too" from the
+    # same organisation at the same moment finds the first (the unique constraint backs this).
+    lock_for_update(need, "status")
     if not need.status.is_active:
         raise ValidationError(_("This need is no longer open."))
     exists = db.session.scalar(
@@ -391,6 +403,7 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
 def unback_need(actor: User | None, need: AdaptationNeed, organisation: Organisation) -> None:
     """Withdraw an organisation's backing (its editors)."""
     actor = require_role(actor, organisation, Role.EDITOR)
+    lock_for_update(need, "status")
     backing = db.session.scalar(
         select(NeedBacking).where(
             NeedBacking.need_id == need.id, NeedBacking.organisation_id == organisation.id
@@ -460,6 +473,7 @@ def answer_need(
         errors["organisation_id"] = [_("Only system suppliers answer needs.")]
     elif not organisation.verified:
         errors["organisation_id"] = [_("The organisation is not verified yet.")]
+    lock_for_update(need, "status")
     if not need.status.is_active:
         raise ValidationError(_("This need is no longer open."))
     raise_field_errors(errors)
@@ -501,6 +515,8 @@ def update_answer(
     """Change an answer; the previous text is kept as an earlier version."""
     actor = require_permission(actor, can_edit_answer, answer)
     raise_field_errors(_validate_answer(values))
+    # Versions are numbered one after another: two saves at once take turns.
+    lock_for_update(answer, "accepted")
     new = _answer_fields(values)
     if all(getattr(answer, name) == value for name, value in new.items()):
         return answer
@@ -530,6 +546,7 @@ def set_answer_accepted(
 ) -> SupplierAnswer:
     """Mark an answer as accepted, or not (editors of the need's organisation)."""
     actor = require_permission(actor, can_manage_need, answer.need)
+    lock_for_update(answer, "accepted")
     answer.accepted = accepted
     db.session.flush()
     return answer

@@ -18,6 +18,7 @@ from portal.core.forms import (
     submit_form,
 )
 from portal.core.urls import object_url
+from portal.core.versions import version_token
 from portal.errors import ValidationError
 from portal.needs import services
 from portal.needs.forms import (
@@ -182,9 +183,12 @@ def need_edit(need_id: int):
     if request.method == "GET":
         form.standard_id.data = str(need.standard_id or "")
         form.product_area.data = need.product_area.value
+        form.loaded_version.data = version_token(need.updated_at)
     return _FORM_PAGE.save(
         form,
-        lambda: services.update_need(actor, need, **_need_values(form)),
+        lambda: services.update_need(
+            actor, need, **_need_values(form), loaded_version=form.loaded_version.data
+        ),
         _("Saved."),
         need=need,
     )

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.core.database import lock_for_update, lock_row
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import contains_text, get_under
@@ -319,9 +320,9 @@ def request_membership(
     """Ask to join an organisation; its admins decide."""
     actor = require_login(actor)
     existing = db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == actor.id, Membership.organisation_id == org.id
-        )
+        select(Membership)
+        .where(Membership.user_id == actor.id, Membership.organisation_id == org.id)
+        .with_for_update()
     )
     if existing is not None:
         if existing.status == MembershipStatus.REFUSED:
@@ -358,6 +359,7 @@ def decide_membership(
 ) -> Membership:
     """Approve (with a role) or refuse a pending request to join."""
     require_role(actor, membership.organisation, Role.ADMIN)
+    lock_for_update(membership, "status")
     if membership.status != MembershipStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
     membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REFUSED
@@ -383,6 +385,10 @@ def _count_admins(org: Organisation) -> int:
 
 
 def _ensure_admin_remains(membership: Membership) -> None:
+    # Two admins who demote or remove each other at once must not leave none: decisions about
+    # one organisation's admins take turns on its row (portal/core/database.py).
+    lock_row(Organisation, membership.organisation_id)
+    lock_for_update(membership, "status", "role")
     if (
         membership.status == MembershipStatus.ACTIVE
         and membership.role == Role.ADMIN

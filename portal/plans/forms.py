@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.core.forms import PortalForm
+from portal.core.forms import VersionedForm
 from portal.plans.models import ADMINISTRATIVE_GROUPS, AdoptionStatus, StepStatus
 
 GROUP_LABELS = {
@@ -210,7 +210,7 @@ class StepForm(Form):
         return not any((value or "").strip() for value in raw) and not self.standard_ids.data
 
 
-class PlanForm(PortalForm):
+class PlanForm(VersionedForm):
     organisation_id = SelectField(_l("Organisation"), choices=[], coerce=_optional_int)
     title = StringField(_l("Title"), validators=[Length(max=300)])
     summary = TextAreaField(_l("Summary"))

@@ -12,10 +12,12 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
+from portal.core.database import lock_for_update, lock_row
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.queries import contains_text
 from portal.core.rules import raise_field_errors
+from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
@@ -592,13 +594,18 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     return plan
 
 
-def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> Plan:
-    """Change a draft plan; a published plan is first taken back to draft for a new version."""
+def update_plan(
+    actor: User | None, plan: Plan, data: PlanInput, *, loaded_version: str | None = None
+) -> Plan:
+    """Change a draft plan; a published plan is first taken back to draft for a new version.
+    `loaded_version` (from the edit form) refuses the change if someone else saved since."""
     _require_plan_editor(actor, plan)
+    _lock_plan(plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             _("Only drafts can be edited. Start a new version (back to draft) first.")
         )
+    require_unchanged_since(plan, loaded_version)
     errors = _validate(data, plan.organisation)
     raise_field_errors(errors)
     _apply(plan, data)
@@ -683,9 +690,19 @@ def snapshot_plan(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _lock_plan(plan: Plan) -> None:
+    """Hold the plan's organisation and the plan itself until the transaction ends, and read
+    its state afresh: of two requests that change a plan's state at once (publish, archive,
+    reopen, make current, edit), the second sees the first's result (portal/core/database.py).
+    The organisation first, always, so that two requests never wait for each other."""
+    lock_row(Organisation, plan.organisation_id)
+    lock_for_update(plan, "status", "is_current", "updated_at")
+
+
 def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
     """Publish a draft and store an immutable revision of it (verified organisations only)."""
     _require_plan_editor(actor, plan)
+    _lock_plan(plan)
     if not plan.organisation.verified:
         raise ValidationError(_("The organisation must be verified before it can publish."))
     if plan.status != PlanStatus.DRAFT:
@@ -723,6 +740,7 @@ def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
 def archive_plan(actor: User | None, plan: Plan) -> Plan:
     """Archive a published plan: it stays public, marked as no longer in force."""
     _require_plan_editor(actor, plan)
+    _lock_plan(plan)
     if plan.status != PlanStatus.PUBLISHED:
         raise ValidationError(_("Only published plans can be archived."))
     plan.status = PlanStatus.ARCHIVED
@@ -734,6 +752,7 @@ def archive_plan(actor: User | None, plan: Plan) -> Plan:
 def reopen_plan(actor: User | None, plan: Plan) -> Plan:
     """Take a published or archived plan back to draft, to work on a new version."""
     _require_plan_editor(actor, plan)
+    _lock_plan(plan)
     if plan.status == PlanStatus.DRAFT:
         raise ValidationError(_("The plan is already a draft."))
     plan.status = PlanStatus.DRAFT
@@ -745,6 +764,7 @@ def reopen_plan(actor: User | None, plan: Plan) -> Plan:
 def set_current_plan(actor: User | None, plan: Plan) -> Plan:
     """Mark a published plan as the organisation's current one (and no other)."""
     _require_plan_editor(actor, plan)
+    _lock_plan(plan)
     if plan.status != PlanStatus.PUBLISHED:
         raise ValidationError(_("Only a published plan can be the current plan."))
     for other in db.session.scalars(

@@ -9,8 +9,9 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
-from portal.core.forms import EmptyForm, button_change
+from portal.core.forms import EmptyForm, button_change, note_edit_conflict
 from portal.core.pagination import Page
+from portal.core.versions import version_token
 from portal.errors import NotFound, ValidationError
 from portal.orgs.models import Organisation, OrganisationKind
 from portal.orgs.services import find_organisation, list_counties
@@ -249,6 +250,7 @@ def _ensure_maturity_rows(form: PlanForm, dimensions) -> None:
 
 def _form_data(plan: Plan) -> dict:
     data: dict = {
+        "loaded_version": version_token(plan.updated_at),
         "title": plan.title,
         "summary": plan.summary,
         "period_start_year": plan.period_start_year,
@@ -396,6 +398,7 @@ def _all_fields(form: PlanForm) -> dict:
 
 
 def _apply_errors(form: PlanForm, error: ValidationError) -> None:
+    note_edit_conflict(form, error)
     fields = _all_fields(form)
     for name, messages in error.errors.items():
         target = fields.get(name)
@@ -540,7 +543,9 @@ def edit(plan_id: int):
             return _render_form(_clear_errors(form), plan, dimensions, 200)
         if form.validate():
             try:
-                services.update_plan(actor, plan, _input_from(form))
+                services.update_plan(
+                    actor, plan, _input_from(form), loaded_version=form.loaded_version.data
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:

@@ -23,7 +23,7 @@ def limited_app(make_app):
 LOW_LIMITS = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_LOGIN": "3 per minute",
-    "RATELIMIT_LOGIN_ACCOUNT": "4 per hour",
+    "RATELIMIT_LOGIN_PAIR": "4 per hour",
     "RATELIMIT_REGISTRATION": "2 per hour",
     "RATELIMIT_PASSWORD_CHANGE": "2 per hour",
     "RATELIMIT_TOKEN_CREATION": "2 per hour",
@@ -61,16 +61,37 @@ def test_login_attempts_from_one_address_are_limited_in_the_sites_layout(limited
     assert other.status_code == 422
 
 
-def test_failed_logins_to_one_account_are_limited_across_addresses(limited_app, make_user):
+def test_failed_logins_are_slowed_down_per_account_and_address(limited_app, make_user):
     make_user("target@example.com")
-    client = limited_app().test_client()
-    data = {"email": "target@example.com", "password": "wrong"}
-    for i in range(4):
-        assert (
-            client.post("/auth/login", data=data, **from_address(f"10.1.0.{i}")).status_code == 422
-        )
-    blocked = client.post("/auth/login", data=data, **from_address("10.1.0.99"))
+    make_user("neighbour@example.com")
+    client = limited_app(RATELIMIT_LOGIN="100 per minute").test_client()
+    wrong = {"email": "target@example.com", "password": "wrong"}
+    for _ in range(4):
+        assert client.post("/auth/login", data=wrong, **from_address("10.1.0.1")).status_code == 422
+    # This pair has used its allowance, even for the right password ...
+    right = {"email": "target@example.com", "password": PASSWORD}
+    blocked = client.post("/auth/login", data=right, **from_address("10.1.0.1"))
     assert blocked.status_code == 429
+    assert "Retry-After" in blocked.headers
+    # ... but not another account from that address, nor the account from another address.
+    neighbour = {"email": "neighbour@example.com", "password": PASSWORD}
+    assert client.post("/auth/login", data=neighbour, **from_address("10.1.0.1")).status_code == 302
+    assert client.post("/auth/login", data=right, **from_address("10.1.0.2")).status_code == 302
+
+
+def test_forty_failed_logins_from_many_addresses_do_not_lock_the_owner_out(limited_app, make_user):
+    make_user("owner40@example.com")
+    client = limited_app().test_client()
+    wrong = {"email": "owner40@example.com", "password": "wrong"}
+    statuses = [
+        client.post("/auth/login", data=wrong, **from_address(f"10.3.{i % 10}.1")).status_code
+        for i in range(40)
+    ]
+    assert set(statuses) <= {422, 429} and 429 in statuses  # the attackers are slowed down
+    right = {"email": "owner40@example.com", "password": PASSWORD}
+    response = client.post("/auth/login", data=right, **from_address("10.3.99.1"))
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
 
 
 def test_successful_logins_do_not_use_up_the_accounts_allowance(limited_app, make_user):
