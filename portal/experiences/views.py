@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from portal.core.actor import current_actor
 from portal.core.args import int_arg, text_arg
 from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
+from portal.core.pagination import Page
 from portal.core.urls import object_url
 from portal.core.versions import version_token
 from portal.experiences import services
@@ -42,7 +43,11 @@ def index():
         kind=scope.kind,
         county_code=scope.county_code,
     )
-    page = services.list_experiences(filters, page=int_arg("page"))
+    page = (
+        Page([], 1, 20, 0)
+        if scope.unknown
+        else services.list_experiences(filters, page=int_arg("page"))
+    )
     return render_template(
         "experiences/index.html",
         page=page,

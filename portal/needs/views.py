@@ -17,6 +17,7 @@ from portal.core.forms import (
     id_choices,
     submit_form,
 )
+from portal.core.pagination import Page
 from portal.core.urls import object_url
 from portal.core.versions import version_token
 from portal.errors import ValidationError
@@ -64,7 +65,9 @@ def need_index():
         county_code=scope.county_code,
         sort=choice_arg("sort", services.NEED_SORTS) or "backed",
     )
-    page = services.list_needs(filters, page=int_arg("page"))
+    page = (
+        Page([], 1, 20, 0) if scope.unknown else services.list_needs(filters, page=int_arg("page"))
+    )
     return render_template(
         "needs/index.html",
         page=page,

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import request
+from flask_babel import gettext as _
+
 from portal.core.args import choice_arg, enum_arg
 from portal.orgs.models import County, OrganisationKind
 from portal.orgs.services import list_counties
@@ -24,20 +27,41 @@ class ContentScope:
     county_code: str | None
     standards: list[Standard]
     counties: list[County]
+    # (filter label, value) of each filter whose value names nothing: the list then shows
+    # nothing and says why, rather than silently dropping the filter and showing everything.
+    unknown: list[tuple[str, str]]
 
     def choices(self) -> dict:
-        """What the filter form offers, for the template."""
-        return {"standards": self.standards, "counties": self.counties, "kinds": OrganisationKind}
+        """What the filter form offers, and the unknown values, for the template."""
+        return {
+            "standards": self.standards,
+            "counties": self.counties,
+            "kinds": OrganisationKind,
+            "unknown": self.unknown,
+        }
 
 
 def content_scope() -> ContentScope:
-    """Read `standard`, `kind` and `county` from the query; unknown values count as none."""
+    """Read `standard`, `kind` and `county` from the query, noting values that name nothing."""
     standards = all_standards()
     counties = list_counties()
+    standard = choice_arg("standard", (s.slug for s in standards))
+    kind = enum_arg("kind", OrganisationKind)
+    county_code = choice_arg("county", (c.code for c in counties))
+    unknown = [
+        (label, raw)
+        for label, name, found in (
+            (_("Standard"), "standard", standard),
+            (_("Kind of organisation"), "kind", kind),
+            (_("County"), "county", county_code),
+        )
+        if (raw := (request.args.get(name) or "").strip()[:200]) and not found
+    ]
     return ContentScope(
-        standard=choice_arg("standard", (s.slug for s in standards)),
-        kind=enum_arg("kind", OrganisationKind),
-        county_code=choice_arg("county", (c.code for c in counties)),
+        standard=standard,
+        kind=kind,
+        county_code=county_code,
         standards=standards,
         counties=counties,
+        unknown=unknown,
     )

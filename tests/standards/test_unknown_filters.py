@@ -1,0 +1,44 @@
+"""A filter value that names nothing is said so on the experiences and needs lists, and the list
+shows nothing, instead of silently dropping the filter and showing everything as if it matched."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.content_fixtures import make_experience, make_need  # noqa: F401
+
+LISTS = {
+    "/experiences": "Förankra arbetet",
+    "/needs": "Export av detaljplaner",
+}
+
+
+@pytest.fixture
+def published(make_experience, make_need):  # noqa: F811
+    make_experience(standards=["nationella-geodataplattformen"])
+    make_need(standard="nationella-geodataplattformen")
+
+
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("standard=finns-inte", "Standard: ”finns-inte”"),
+        ("county=99", "Län: ”99”"),
+        ("kind=planet", "Typ av organisation: ”planet”"),
+    ],
+)
+def test_unknown_filter_value_is_said_and_matches_nothing(client, published, url, query, named):
+    page = client.get(f"{url}?{query}").get_data(as_text=True)
+    assert 'role="alert"' in page and "inte känner till" in page
+    assert named in page
+    assert LISTS[url] not in page  # the item would be listed without the filter
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_known_filter_values_list_what_matches_without_an_alert(client, published, url):
+    page = client.get(f"{url}?standard=nationella-geodataplattformen&county=01").get_data(
+        as_text=True
+    )
+    assert "inte känner till" not in page
+    assert LISTS[url] in page
