@@ -1,4 +1,5 @@
-"""Read list-page query arguments defensively: anything unknown or malformed is ignored."""
+"""Read list-page query arguments defensively: anything malformed is ignored, and a filter
+value that names nothing can be reported (`unknown_values`)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ def choice_arg(name: str, allowed: Iterable[str]) -> str | None:
 def text_arg(name: str, max_length: int = 100) -> str | None:
     """A trimmed free-text argument cut to `max_length`, or None when empty."""
     return (request.args.get(name) or "").strip()[:max_length] or None
+
+
+def unknown_values(*filters: tuple[str, str, object]) -> list[tuple[str, str]]:
+    """(label, value) of each `(label, name, found)` whose argument `name` was given but read
+    as nothing (`found` is falsy): a filter naming nothing the portal knows, which a list
+    page says and matches nothing with, instead of silently dropping it and showing all."""
+    return [
+        (label, raw)
+        for label, name, found in filters
+        if (raw := (request.args.get(name) or "").strip()[:200]) and not found
+    ]

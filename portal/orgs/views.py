@@ -8,7 +8,7 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg, unknown_values
 from portal.core.forms import (
     EmptyForm,
     FormPage,
@@ -17,6 +17,7 @@ from portal.core.forms import (
     form_page,
     submit_form,
 )
+from portal.core.pagination import Page
 from portal.core.urls import object_url
 from portal.errors import ValidationError
 from portal.orgs import services
@@ -43,16 +44,24 @@ def index():
     actor = current_actor()
     if actor is not None and actor.is_site_admin and request.args.get("verified") == "no":
         verified = False
-    page = services.list_organisations(
-        services.OrganisationFilter(
-            kind=kind, county_code=county_code, q=q or None, verified=verified
-        ),
-        page=int_arg("page"),
-        per_page=20,
+    unknown = unknown_values(
+        (_("Kind of organisation"), "kind", kind), (_("County"), "county", county_code)
+    )
+    page = (
+        Page([], 1, 20, 0)
+        if unknown
+        else services.list_organisations(
+            services.OrganisationFilter(
+                kind=kind, county_code=county_code, q=q or None, verified=verified
+            ),
+            page=int_arg("page"),
+            per_page=20,
+        )
     )
     return render_template(
         "orgs/index.html",
         page=page,
+        unknown=unknown,
         counties=counties,
         kinds=OrganisationKind,
         selected_kind=kind.value if kind else "",

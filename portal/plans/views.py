@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.args import choice_arg, enum_arg, int_arg, text_arg
+from portal.core.args import choice_arg, enum_arg, int_arg, text_arg, unknown_values
 from portal.core.forms import EmptyForm, button_change, note_edit_conflict
 from portal.core.pagination import Page
 from portal.core.versions import version_token
@@ -73,16 +73,12 @@ def index():
     standard = next((s for s in standards if s.slug == standard_slug), None)
     # A filter value that names nothing is said so, and matches nothing: it is never dropped
     # silently (which would show every plan as if they matched).
-    unknown = [
-        (label, raw)
-        for label, raw, found in (
-            (_("Organisation"), org_slug, organisation),
-            (_("Standard"), standard_slug, standard),
-            (_("County"), request.args.get("county") or "", county),
-            (_("Kind of organisation"), request.args.get("kind") or "", kind),
-        )
-        if raw and not found
-    ]
+    unknown = unknown_values(
+        (_("Organisation"), "org", organisation),
+        (_("Standard"), "standard", standard),
+        (_("County"), "county", county),
+        (_("Kind of organisation"), "kind", kind),
+    )
     sort = choice_arg("sort", services.SORTS) or "updated"
     q = text_arg("q") or ""
     year = int_arg("year", None)

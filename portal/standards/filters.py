@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
 from flask_babel import gettext as _
 
-from portal.core.args import choice_arg, enum_arg
+from portal.core.args import choice_arg, enum_arg, unknown_values
 from portal.orgs.models import County, OrganisationKind
 from portal.orgs.services import list_counties
 from portal.standards.models import Standard
@@ -48,15 +47,11 @@ def content_scope() -> ContentScope:
     standard = choice_arg("standard", (s.slug for s in standards))
     kind = enum_arg("kind", OrganisationKind)
     county_code = choice_arg("county", (c.code for c in counties))
-    unknown = [
-        (label, raw)
-        for label, name, found in (
-            (_("Standard"), "standard", standard),
-            (_("Kind of organisation"), "kind", kind),
-            (_("County"), "county", county_code),
-        )
-        if (raw := (request.args.get(name) or "").strip()[:200]) and not found
-    ]
+    unknown = unknown_values(
+        (_("Standard"), "standard", standard),
+        (_("Kind of organisation"), "kind", kind),
+        (_("County"), "county", county_code),
+    )
     return ContentScope(
         standard=standard,
         kind=kind,

@@ -8,8 +8,9 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
-from portal.core.args import enum_arg, int_arg, text_arg
+from portal.core.args import enum_arg, int_arg, text_arg, unknown_values
 from portal.core.forms import FormPage
+from portal.core.pagination import Page
 from portal.core.urls import object_url
 from portal.experiences import services as experience_services
 from portal.needs import services as need_services
@@ -33,12 +34,18 @@ def index():
     """List the catalogue, filtered by kind and searched by name."""
     kind = enum_arg("kind", StandardKind)
     q = text_arg("q") or ""
-    page = services.list_standards(
-        services.StandardFilter(kind=kind, q=q or None), page=int_arg("page")
+    unknown = unknown_values((_("Kind"), "kind", kind))
+    page = (
+        Page([], 1, 20, 0)
+        if unknown
+        else services.list_standards(
+            services.StandardFilter(kind=kind, q=q or None), page=int_arg("page")
+        )
     )
     return render_template(
         "standards/index.html",
         page=page,
+        unknown=unknown,
         kinds=StandardKind,
         selected_kind=kind.value if kind else "",
         q=q,

@@ -42,3 +42,19 @@ def test_known_filter_values_list_what_matches_without_an_alert(client, publishe
     )
     assert "inte känner till" not in page
     assert LISTS[url] in page
+
+
+@pytest.mark.parametrize(
+    ("url", "shown_without_filter"),
+    [
+        ("/organizations?q=Vallentuna&kind=planet", 'href="/organizations/vallentuna"'),
+        ("/organizations?q=Vallentuna&county=99", 'href="/organizations/vallentuna"'),
+        ("/standards?kind=planet", 'href="/standards/nationella-geodataplattformen"'),
+    ],
+)
+def test_organisations_and_standards_say_an_unknown_filter_value(client, url, shown_without_filter):
+    page = client.get(url).get_data(as_text=True)
+    assert 'role="alert"' in page and "inte känner till" in page
+    assert shown_without_filter not in page.split('role="alert"')[1]
+    without = url.replace("&kind=planet", "").replace("&county=99", "").replace("?kind=planet", "")
+    assert shown_without_filter in client.get(without).get_data(as_text=True)
