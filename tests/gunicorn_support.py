@@ -73,14 +73,19 @@ def gunicorn_server(env: dict[str, str], log_path: Path, *options: str) -> Itera
     try:
         yield _wait_until_healthy(server, log_path)
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
+        stop_server(server)
         log.close()
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a server started in a session of its own, with its workers; kill it if it hangs."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
 
 
 def _wait_until_healthy(server: subprocess.Popen, log_path: Path) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -23,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.gunicorn_support import stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,9 +133,7 @@ def server(venv, tmp_path) -> Iterator[tuple[str, Path]]:
             time.sleep(0.05)
         yield found.group(1), work
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        stop_server(process)
 
 
 def _get(url: str) -> str:
