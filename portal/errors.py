@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from portal.core.stock_messages import translate_errors
 from portal.extensions import db
 
 
@@ -121,6 +122,7 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or _flatten_messages(data.get("messages") or {})
     if wants_json():
+        errors = translate_errors(errors)
         # Werkzeug's stock descriptions are English: answer its translated title instead.
         stock = error.description == type(error).description
         described = title_for(code, error.name) if stock else error.description

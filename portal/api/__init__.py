@@ -30,10 +30,10 @@ the CSRF token in an `X-CSRFToken` header.
 **Errors** are JSON: `{"code": 404, "status": "Not Found", "message": "..."}`; a 422 also has
 `errors` naming each invalid field.
 
-**Language.** Messages (`message`, and the portal's own messages in `errors`) are in the
-language of the request's `Accept-Language`: English (`en`, also the default) or Swedish
-(`sv`); `Content-Language` names it. `status` is always the English reason phrase, and the
-format checks of the schema (`Not a valid integer.`) are English.
+**Language.** Messages (`message`, and every message in `errors`, the schema's own format
+checks such as `Not a valid integer.` included) are in the language of the request's
+`Accept-Language`: English (`en`, also the default) or Swedish (`sv`); `Content-Language` names
+it. `status` is always the English reason phrase.
 
 **Vocabulary.** Fields and parameters say `organization`; an organization is named by its slug
 or its four-digit municipality code wherever one is asked for (`gotland` or `0980`). A list
