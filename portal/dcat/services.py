@@ -13,9 +13,11 @@ so each identifier dereferences to the document that describes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
@@ -58,95 +60,26 @@ class Collection:
     last_change: Callable[[], datetime | None]
 
 
-COLLECTIONS: tuple[Collection, ...] = (
-    Collection(
-        key="plans",
-        title={"sv": "Handlingsplaner", "en": "Action plans"},
-        description={
-            "sv": "Publicerade handlingsplaner för digitaliseringen av "
-            "samhällsbyggnadsprocessen: nuläge, målbild, mognadsbedömning, åtgärder med "
-            "budget och anpassning till standarder och nationella lösningar.",
-            "en": "Published action plans for digitalising the Swedish planning and building "
-            "process: current situation, target picture, maturity self-assessment, steps with "
-            "budget and adoption of standards and national solutions.",
-        },
-        themes=("GOVE", "REGI"),
-        keywords={"sv": "handlingsplan", "en": "action plan"},
-        landing_page="plans.index",
-        api_list="api_plans.list_plans",
-        csv_download="api_plans.export_plans",
-        last_change=plans.last_public_change,
-    ),
-    Collection(
-        key="experiences",
-        title={"sv": "Erfarenheter", "en": "Experiences"},
-        description={
-            "sv": "Lärdomar som kommuner, myndigheter och leverantörer delar från sitt arbete "
-            "med att digitalisera samhällsbyggnadsprocessen.",
-            "en": "Lessons learned that municipalities, authorities and suppliers share from "
-            "digitalising the planning and building process.",
-        },
-        themes=("GOVE", "REGI"),
-        keywords={"sv": "erfarenheter", "en": "lessons learned"},
-        landing_page="experiences.index",
-        api_list="api_experiences.list_experiences",
-        csv_download="api_experiences.export_experiences",
-        last_change=experiences.last_public_change,
-    ),
-    Collection(
-        key="needs",
-        title={
-            "sv": "Anpassningsbehov och leverantörssvar",
-            "en": "Adaptation needs and supplier answers",
-        },
-        description={
-            "sv": "Vad kommuner och myndigheter behöver av system och standarder, vilka som "
-            "står bakom varje behov och hur systemleverantörerna svarar.",
-            "en": "What municipalities and authorities need from systems and standards, who "
-            "backs each need and how system suppliers answer.",
-        },
-        themes=("GOVE", "TECH"),
-        keywords={"sv": "anpassningsbehov", "en": "adaptation need"},
-        landing_page="needs.index",
-        api_list="api_needs.list_needs",
-        csv_download="api_needs.export_needs",
-        last_change=needs.last_public_change,
-    ),
-    Collection(
-        key="organizations",
-        title={"sv": "Organisationer", "en": "Organisations"},
-        description={
-            "sv": "Kommuner, myndigheter och systemleverantörer i portalen, med län och kommunkod.",
-            "en": "Municipalities, authorities and system suppliers on the portal, with county "
-            "and municipality code.",
-        },
-        themes=("GOVE", "REGI"),
-        keywords={"sv": "kommuner", "en": "municipalities"},
-        landing_page="orgs.index",
-        api_list="api_organizations.list_organizations",
-        csv_download="api_organizations.export_organizations",
-        last_change=orgs.last_public_change,
-    ),
-    Collection(
-        key="standards",
-        title={
-            "sv": "Standarder och nationella lösningar",
-            "en": "Standards and national solutions",
-        },
-        description={
-            "sv": "Katalogen över standarder, föreskrifter och nationella lösningar som "
-            "samhällsbyggnadsprocessen anpassar sig till.",
-            "en": "The catalogue of standards, regulations and national solutions the planning "
-            "and building process adapts to.",
-        },
-        themes=("GOVE", "TECH"),
-        keywords={"sv": "standarder", "en": "standards"},
-        landing_page="standards.index",
-        api_list="api_standards.list_standards",
-        csv_download=None,
-        last_change=standards.last_public_change,
-    ),
-)
+# Whose newest public change dates each collection's dct:modified.
+LAST_CHANGE: dict[str, Callable[[], datetime | None]] = {
+    "plans": plans.last_public_change,
+    "experiences": experiences.last_public_change,
+    "needs": needs.last_public_change,
+    "organizations": orgs.last_public_change,
+    "standards": standards.last_public_change,
+}
+
+
+def _load_collections() -> tuple[Collection, ...]:
+    """The collections as described in portal/data/dcat_collections.json (texts in sv and en)."""
+    text = resources.files("portal.data").joinpath("dcat_collections.json").read_text("utf-8")
+    return tuple(
+        Collection(**{**row, "themes": tuple(row["themes"])}, last_change=LAST_CHANGE[row["key"]])
+        for row in json.loads(text)
+    )
+
+
+COLLECTIONS = _load_collections()
 
 CATALOG_TITLE = {"sv": "Samhällsbyggnadsportalen", "en": "Planning and building portal"}
 CATALOG_DESCRIPTION = {
