@@ -213,6 +213,23 @@ class OrganizationRefSchema(ma.Schema):
     county_code = fields.String(required=True, allow_none=True)
 
 
+class CountySchema(ma.Schema):
+    code = fields.String(required=True, metadata={"description": "Official two-digit county code."})
+    name = fields.String(required=True)
+
+
+class NamedRefSchema(ma.Schema):
+    """Something named by its slug: a partner organisation, a standard, a standard's owner."""
+
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class OrganizationSummarySchema(NamedRefSchema):
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+    county = fields.Nested(CountySchema, allow_none=True, required=True)
+
+
 class StandardRefSchema(ma.Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)

@@ -10,6 +10,8 @@ from marshmallow import fields, validate
 from portal.api.common import (
     MAX_ID,
     CsvDialectArgsSchema,
+    NamedRefSchema,
+    OrganizationSummarySchema,
     QueryArgsSchema,
     csv_dialect,
     list_arg,
@@ -69,16 +71,8 @@ class CompareLevelSchema(ma.Schema):
     target = fields.Integer(required=True, allow_none=True)
 
 
-class CompareCountySchema(ma.Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-class ComparedOrganizationSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    kind = _choice(OrganisationKind, required=True)
-    county = fields.Nested(CompareCountySchema, required=True, allow_none=True)
+class ComparedOrganizationSchema(OrganizationSummarySchema):
+    kind = _choice(OrganisationKind, required=True)  # the comparison holds plain values
     population = fields.Integer(
         required=True, allow_none=True, metadata={"description": "SCB folkmängd 31 December."}
     )
@@ -148,11 +142,6 @@ class CompareDimensionSchema(ma.Schema):
     name_en = fields.String(required=True)
 
 
-class CompareStandardRefSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-
-
 class CompareGapSchema(ma.Schema):
     dimension = fields.String(required=True)
     spread = fields.Integer(required=True)
@@ -204,7 +193,7 @@ class ComparisonSchema(ma.Schema):
     plans = fields.List(fields.Nested(ComparedPlanSchema), required=True)
     dimensions = fields.List(fields.Nested(CompareDimensionSchema), required=True)
     years = fields.List(fields.Integer(), required=True)
-    standards = fields.List(fields.Nested(CompareStandardRefSchema), required=True)
+    standards = fields.List(fields.Nested(NamedRefSchema), required=True)
     standards_matrix = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from portal.api.common import (
     LINK_HEADER,
+    CountySchema,
     CsvDialectArgsSchema,
     PaginationArgsSchema,
     UtcDateTime,
@@ -38,11 +39,6 @@ _KEY = re.compile(r"[A-Za-z0-9-]{1,120}")
 
 # The CSV export holds every match; there are a few hundred organisations in all.
 CSV_MAX_ROWS = 10_000
-
-
-class CountySchema(ma.Schema):
-    code = fields.String(required=True, metadata={"description": "Official two-digit county code."})
-    name = fields.String(required=True)
 
 
 class OrganizationSchema(ma.Schema):

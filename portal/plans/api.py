@@ -20,6 +20,8 @@ from portal.api.common import (
     LINK_HEADER,
     MAX_ID,
     CsvDialectArgsSchema,
+    NamedRefSchema,
+    OrganizationSummarySchema,
     PaginationArgsSchema,
     QueryArgsSchema,
     UtcDateTime,
@@ -63,18 +65,6 @@ MARKDOWN_MAX = 50_000
 # --- response schemas ------------------------------------------------------------------------
 
 
-class PlanCountySchema(ma.Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-class PlanOrganizationSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
-    county = fields.Nested(PlanCountySchema, allow_none=True, required=True)
-
-
 class PeriodSchema(ma.Schema):
     start_year = fields.Integer(required=True)
     end_year = fields.Integer(required=True)
@@ -99,7 +89,7 @@ class BudgetSchema(BudgetTotalSchema):
 class PlanSummarySchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    organization = fields.Nested(PlanOrganizationSchema, required=True)
+    organization = fields.Nested(OrganizationSummarySchema, required=True)
     period = fields.Nested(PeriodSchema, required=True)
     status = fields.Enum(PlanStatus, by_value=True, required=True)
     is_current = fields.Boolean(
@@ -125,11 +115,6 @@ class DecisionSchema(ma.Schema):
     body = fields.String(required=True, metadata={"description": "Who decided."})
     decided_on = fields.Date(allow_none=True, required=True)
     description = fields.String(allow_none=True, required=True)
-
-
-class PartnerSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
 
 
 class MaturitySchema(ma.Schema):
@@ -194,7 +179,7 @@ class PlanDetailSchema(PlanSummarySchema):
     )
     strategies = fields.List(fields.Nested(StrategySchema), required=True)
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
-    partners = fields.List(fields.Nested(PartnerSchema), required=True)
+    partners = fields.List(fields.Nested(NamedRefSchema), required=True)
     maturity = fields.List(fields.Nested(MaturitySchema), required=True)
     standards = fields.List(fields.Nested(PlanStandardSchema), required=True)
     steps = fields.List(fields.Nested(StepSchema), required=True)

@@ -11,6 +11,7 @@ from marshmallow import fields
 
 from portal.api.common import (
     LINK_HEADER,
+    NamedRefSchema,
     PaginationArgsSchema,
     UtcDateTime,
     last_modified,
@@ -33,17 +34,12 @@ blp = api_blueprint(
 _SLUG = re.compile(r"[A-Za-z0-9-]{1,120}")
 
 
-class StandardOwnerSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-
-
 class StandardSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.Enum(StandardKind, by_value=True, required=True)
     owner = fields.Nested(
-        StandardOwnerSchema,
+        NamedRefSchema,
         allow_none=True,
         metadata={"description": "The owning organisation when it is on the portal."},
     )
