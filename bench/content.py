@@ -385,51 +385,41 @@ def register_standin_sources() -> list[str]:
     """Register the stand-in sources the portal lacks; return the doc types registered."""
     added = []
     specs = [
-        (
-            "plan",
-            "Handlingsplan",
-            (Plan, PlanStep),
-            _load_plans,
-            _keys(Plan.__table__, Plan.__table__.c.status == PlanStatus.PUBLISHED),
-            _url("plans.show", "plan_id"),
-            lambda o: [str(o.plan_id if isinstance(o, PlanStep) else o.id)],
+        SearchSource(
+            doc_type="plan",
+            label="Handlingsplan",
+            models=(Plan, PlanStep),
+            load_documents=_load_plans,
+            public_keys=_keys(Plan.__table__, Plan.__table__.c.status == PlanStatus.PUBLISHED),
+            url=_url("plans.show", "plan_id"),
+            affected_keys=lambda o: [str(o.plan_id if isinstance(o, PlanStep) else o.id)],
         ),
-        (
-            "experience",
-            "Erfarenhet",
-            (Experience,),
-            _load_experiences,
-            _keys(
+        SearchSource(
+            doc_type="experience",
+            label="Erfarenhet",
+            models=(Experience,),
+            load_documents=_load_experiences,
+            public_keys=_keys(
                 Experience.__table__, Experience.__table__.c.status == ExperienceStatus.PUBLISHED
             ),
-            _url("experiences.show", "experience_id"),
-            lambda o: [str(o.id)],
+            url=_url("experiences.show", "experience_id"),
+            affected_keys=lambda o: [str(o.id)],
         ),
-        (
-            "need",
-            "Anpassningsbehov",
-            (AdaptationNeed, SupplierAnswer),
-            _load_needs,
-            _keys(AdaptationNeed.__table__),
-            _url("needs.show", "need_id"),
-            lambda o: [str(o.need_id if isinstance(o, SupplierAnswer) else o.id)],
+        SearchSource(
+            doc_type="need",
+            label="Anpassningsbehov",
+            models=(AdaptationNeed, SupplierAnswer),
+            load_documents=_load_needs,
+            public_keys=_keys(AdaptationNeed.__table__),
+            url=_url("needs.show", "need_id"),
+            affected_keys=lambda o: [str(o.need_id if isinstance(o, SupplierAnswer) else o.id)],
         ),
     ]
-    for doc_type, label, models, load, keys, url, affected in specs:
-        if get_source(doc_type) is not None:
+    for source in specs:
+        if get_source(source.doc_type) is not None:
             continue
-        register(
-            SearchSource(
-                doc_type=doc_type,
-                label=label,
-                models=models,
-                affected_keys=affected,
-                load_documents=load,
-                public_keys=keys,
-                url=url,
-            )
-        )
-        added.append(doc_type)
+        register(source)
+        added.append(source.doc_type)
     return added
 
 

@@ -44,19 +44,14 @@ def content_scope() -> ContentScope:
     """Read `standard`, `kind` and `county` from the query, noting values that name nothing."""
     standards = all_standards()
     counties = list_counties()
-    standard = choice_arg("standard", (s.slug for s in standards))
-    kind = enum_arg("kind", OrganisationKind)
-    county_code = choice_arg("county", (c.code for c in counties))
+    chosen = {
+        "standard": choice_arg("standard", (s.slug for s in standards)),
+        "kind": enum_arg("kind", OrganisationKind),
+        "county_code": choice_arg("county", (c.code for c in counties)),
+    }
     unknown = unknown_values(
-        (_("Standard"), "standard", standard),
-        (_("Kind of organisation"), "kind", kind),
-        (_("County"), "county", county_code),
+        (_("Standard"), "standard", chosen["standard"]),
+        (_("Kind of organisation"), "kind", chosen["kind"]),
+        (_("County"), "county", chosen["county_code"]),
     )
-    return ContentScope(
-        standard=standard,
-        kind=kind,
-        county_code=county_code,
-        standards=standards,
-        counties=counties,
-        unknown=unknown,
-    )
+    return ContentScope(**chosen, standards=standards, counties=counties, unknown=unknown)
