@@ -8,7 +8,7 @@ from marshmallow import fields
 from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.api.auth import authenticated, require_user
-from portal.api.common import text_field
+from portal.api.common import NamedRefSchema, text_field
 from portal.api.resources import api_blueprint
 from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 from portal.orgs.services import memberships_of
@@ -22,9 +22,7 @@ blp = api_blueprint(
 )
 
 
-class MembershipOrganizationSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+class MembershipOrganizationSchema(NamedRefSchema):
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
 
 

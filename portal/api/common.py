@@ -206,22 +206,20 @@ def body_field_names() -> Iterator[None]:
         raise
 
 
-class OrganizationRefSchema(ma.Schema):
+class NamedRefSchema(ma.Schema):
+    """Something named by its slug: a partner organisation, a standard, a standard's owner."""
+
     slug = fields.String(required=True)
     name = fields.String(required=True)
+
+
+class OrganizationRefSchema(NamedRefSchema):
     kind = fields.Enum(OrganisationKind, by_value=True, required=True)
     county_code = fields.String(required=True, allow_none=True)
 
 
 class CountySchema(ma.Schema):
     code = fields.String(required=True, metadata={"description": "Official two-digit county code."})
-    name = fields.String(required=True)
-
-
-class NamedRefSchema(ma.Schema):
-    """Something named by its slug: a partner organisation, a standard, a standard's owner."""
-
-    slug = fields.String(required=True)
     name = fields.String(required=True)
 
 

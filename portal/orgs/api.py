@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
-from flask_babel import gettext as _
-from flask_smorest import abort
 from marshmallow import fields, validate
 
 from portal.api.common import (
@@ -16,16 +12,15 @@ from portal.api.common import (
     PaginationArgsSchema,
     UtcDateTime,
     csv_dialect,
-    last_modified,
     page_schema,
     paginated,
     text_field,
 )
-from portal.api.resources import api_blueprint
+from portal.api.resources import api_blueprint, item_route
 from portal.core.csv_export import csv_response
 from portal.orgs import services
 from portal.orgs.export import ORGANISATION_COLUMNS
-from portal.orgs.models import OrganisationKind
+from portal.orgs.models import Organisation, OrganisationKind
 
 blp = api_blueprint(
     "api_organizations",
@@ -35,7 +30,6 @@ blp = api_blueprint(
 )
 
 # Slugs are lower-case ASCII with hyphens; municipality codes four digits.
-_KEY = re.compile(r"[A-Za-z0-9-]{1,120}")
 
 # The CSV export holds every match; there are a few hundred organisations in all.
 CSV_MAX_ROWS = 10_000
@@ -103,12 +97,7 @@ def export_organizations(args: dict):
     return csv_response(ORGANISATION_COLUMNS, rows, "organizations.csv", csv_dialect(args))
 
 
-@blp.route("/organizations/<slug_or_code>")
-@blp.response(200, OrganizationSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def get_organization(slug_or_code: str):
+@item_route(blp, "/organizations/<slug_or_code>", OrganizationSchema)
+def get_organization(slug_or_code: str) -> Organisation:
     """Get one organisation by slug or four-digit municipality code (gotland = 0980)."""
-    if not _KEY.fullmatch(slug_or_code):
-        abort(404, message=_("No such organisation."))
-    org = services.get_organisation(slug_or_code)
-    return org, 200, last_modified(org.updated_at)
+    return services.get_organisation(slug_or_code)

@@ -15,7 +15,7 @@ from portal.accounts.models import User
 from portal.core.database import lock_for_update, lock_row
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.queries import contains_text, get_under
+from portal.core.queries import contains_text, get_by_key, get_under
 from portal.core.rules import raise_field_errors, require_login, require_permission, require_text
 from portal.errors import NotAuthorized, NotFound, ValidationError
 from portal.extensions import db
@@ -90,12 +90,9 @@ def member_organisations(user: User | None, min_role: Role = Role.MEMBER) -> lis
 
 def get_organisation(slug_or_code: str) -> Organisation:
     """Find an organisation by slug or by four-digit municipality code."""
-    key = (slug_or_code or "").strip().lower()
+    key = (slug_or_code or "").strip()
     column = Organisation.municipality_code if key.isdigit() else Organisation.slug
-    org = db.session.scalar(select(Organisation).where(column == key))
-    if org is None:
-        raise NotFound(_("No such organisation."))
-    return org
+    return get_by_key(Organisation, column, key, _("No such organisation."))
 
 
 def organisations_named(keys: Iterable[str]) -> dict[str, Organisation]:

@@ -124,9 +124,7 @@ class MaturitySchema(ma.Schema):
     target = fields.Integer(required=True, metadata={"description": "Level 1-5 aimed at."})
 
 
-class PlanStandardSchema(ma.Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+class PlanStandardSchema(NamedRefSchema):
     status = fields.Enum(AdoptionStatus, by_value=True, required=True)
     note = fields.String(allow_none=True, required=True)
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
-from flask_babel import gettext as _
-from flask_smorest import abort
 from marshmallow import fields
 
 from portal.api.common import (
@@ -14,14 +10,13 @@ from portal.api.common import (
     NamedRefSchema,
     PaginationArgsSchema,
     UtcDateTime,
-    last_modified,
     page_schema,
     paginated,
     text_field,
 )
-from portal.api.resources import api_blueprint
+from portal.api.resources import api_blueprint, item_route
 from portal.standards import services
-from portal.standards.models import StandardKind
+from portal.standards.models import Standard, StandardKind
 
 blp = api_blueprint(
     "api_standards",
@@ -30,8 +25,6 @@ blp = api_blueprint(
     prefix="/standards",
     tag="Standards",
 )
-
-_SLUG = re.compile(r"[A-Za-z0-9-]{1,120}")
 
 
 class StandardSchema(ma.Schema):
@@ -72,12 +65,7 @@ def list_standards(args: dict):
     return paginated(page)
 
 
-@blp.route("/<slug>")
-@blp.response(200, StandardSchema)
-@blp.alt_response(404, response="NOT_FOUND")
-def get_standard(slug: str):
+@item_route(blp, "/<slug>", StandardSchema)
+def get_standard(slug: str) -> Standard:
     """Get one standard by its slug."""
-    if not _SLUG.fullmatch(slug):
-        abort(404, message=_("No such standard."))
-    standard = services.get_standard(slug)
-    return standard, 200, last_modified(standard.updated_at)
+    return services.get_standard(slug)

@@ -12,9 +12,8 @@ from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
-from portal.core.queries import contains_text
+from portal.core.queries import contains_text, get_by_key
 from portal.core.rules import raise_field_errors, require_permission, require_text
-from portal.errors import NotFound
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import can_edit_content, member_organisations
@@ -25,10 +24,7 @@ RESERVED_SLUGS = {"new"}
 
 def get_standard(slug: str) -> Standard:
     """Find a catalogue entry by its slug."""
-    standard = db.session.scalar(select(Standard).where(Standard.slug == (slug or "").lower()))
-    if standard is None:
-        raise NotFound(_("No such standard."))
-    return standard
+    return get_by_key(Standard, Standard.slug, slug, _("No such standard."))
 
 
 def standards_by_ids(ids: list[int] | None, errors: dict[str, list[str]]) -> list[Standard]:
