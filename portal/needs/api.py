@@ -77,15 +77,6 @@ def _need_values(data: dict) -> dict:
     }
 
 
-def _answer_values(data: dict) -> dict:
-    return {
-        "product": data["product"],
-        "support_status": data["support_status"],
-        "available_from": data["available_from"],
-        "body": data["body"],
-    }
-
-
 # --- reads -----------------------------------------------------------------------------------
 
 collection_routes(
@@ -177,13 +168,17 @@ def answer_need(data: dict, need_id: int):
     """Answer a need on behalf of a verified system supplier (its members), once."""
     need = _need(need_id)
     org = common.organisation_from_body(data["organization"])
-    return common.api_write(need_services.answer_need, need, org, **_answer_values(data))
+    return common.api_write(
+        need_services.answer_need, need, org, **need_services.answer_values(data)
+    )
 
 
 @_answer_write(_answer_url, body=AnswerUpdateSchema, method="PUT")
 def update_answer(data: dict, answer: SupplierAnswer) -> SupplierAnswer:
     """Change an answer (the supplier's members); the earlier text is kept as a version."""
-    return common.api_write(need_services.update_answer, answer, **_answer_values(data))
+    return common.api_write(
+        need_services.update_answer, answer, **need_services.answer_values(data)
+    )
 
 
 @_answer_write(f"{_answer_url}/accept", body=AcceptSchema, errors=(404,))

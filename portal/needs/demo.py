@@ -42,12 +42,12 @@ NEEDS = [
                 "org": "demo-systemleverantor-ab",
                 "author": "leverantor@demo.example",
                 "product": "Demo Plan",
-                "status": SupportStatus.PLANNED,
+                "support_status": SupportStatus.PLANNED,
                 "available_from": date(2027, 3, 1),
                 "body": "Exporten ingår i version 5 som släpps i mars 2027.",
                 "earlier": {
                     "product": "Demo Plan",
-                    "status": SupportStatus.UNDER_CONSIDERATION,
+                    "support_status": SupportStatus.UNDER_CONSIDERATION,
                     "available_from": None,
                     "body": "Vi utreder hur exporten kan byggas.",
                 },
@@ -56,7 +56,7 @@ NEEDS = [
                 "org": "exempel-gis-ab",
                 "author": "gis@demo.example",
                 "product": "Exempel Karta",
-                "status": SupportStatus.SUPPORTED,
+                "support_status": SupportStatus.SUPPORTED,
                 "available_from": date(2026, 9, 1),
                 "body": "Exporten finns sedan version 3.2.",
                 "accepted": True,
@@ -80,7 +80,7 @@ NEEDS = [
                 "org": "demo-systemleverantor-ab",
                 "author": "leverantor@demo.example",
                 "product": "Demo Plan",
-                "status": SupportStatus.SUPPORTED,
+                "support_status": SupportStatus.SUPPORTED,
                 "available_from": date(2026, 5, 15),
                 "body": "Katalogen hämtas automatiskt varje natt.",
             }
@@ -103,7 +103,7 @@ NEEDS = [
                 "org": "exempel-gis-ab",
                 "author": "gis@demo.example",
                 "product": "Exempel Karta",
-                "status": SupportStatus.UNDER_CONSIDERATION,
+                "support_status": SupportStatus.UNDER_CONSIDERATION,
                 "available_from": None,
                 "body": "Vi utreder frågan tillsammans med två kundkommuner.",
             },
@@ -111,7 +111,7 @@ NEEDS = [
                 "org": "demo-systemleverantor-ab",
                 "author": "leverantor@demo.example",
                 "product": "Demo Ärende",
-                "status": SupportStatus.NOT_PLANNED,
+                "support_status": SupportStatus.NOT_PLANNED,
                 "available_from": None,
                 "body": "Inte planerat i år; vi hänvisar till en integration med GIS-systemet.",
             },
@@ -148,7 +148,7 @@ NEEDS = [
                 "org": "demo-systemleverantor-ab",
                 "author": "leverantor@demo.example",
                 "product": "Demo Plan",
-                "status": SupportStatus.SUPPORTED,
+                "support_status": SupportStatus.SUPPORTED,
                 "available_from": date(2026, 4, 1),
                 "body": "Publiceringen finns i version 4.",
                 "accepted": True,
@@ -197,23 +197,16 @@ def _seed_need(spec: dict, report: SeedReport) -> None:
             continue
         # An answer with an earlier version is written as that version first, then edited.
         first = answer_spec.get("earlier") or answer_spec
-        answer = services.answer_need(supplier_user, need, supplier, **_answer_fields(first))
+        answer = services.answer_need(
+            supplier_user, need, supplier, **services.answer_values(first)
+        )
         if answer_spec.get("earlier"):
-            services.update_answer(supplier_user, answer, **_answer_fields(answer_spec))
+            services.update_answer(supplier_user, answer, **services.answer_values(answer_spec))
         if answer_spec.get("accepted"):
             services.set_answer_accepted(author, answer, True)
         report.count("demo supplier answers", True)
     if spec.get("resolve"):
         services.change_need_status(author, need, NeedStatus.RESOLVED)
-
-
-def _answer_fields(spec: dict) -> dict:
-    return {
-        "product": spec["product"],
-        "support_status": spec["status"],
-        "available_from": spec["available_from"],
-        "body": spec["body"],
-    }
 
 
 def seed_need_demo(report: SeedReport) -> None:

@@ -3,9 +3,10 @@ validates, changes and flushes (never commits)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -437,6 +438,13 @@ class AnswerValues(TypedDict, total=False):
     support_status: Required[SupportStatus]
     available_from: date | None
     body: str
+
+
+def answer_values(data: Mapping[str, Any]) -> AnswerValues:
+    """The answer's keywords picked out of a larger mapping (an API body, a demo entry)."""
+    return cast(
+        AnswerValues, {key: data[key] for key in AnswerValues.__annotations__ if key in data}
+    )
 
 
 def _answer_fields(values: AnswerValues) -> dict[str, object]:
