@@ -32,6 +32,8 @@ from sqlalchemy.orm import aliased, joinedload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.rules import require_login
+from portal.errors import NotFound
 from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
 from portal.follows.models import Follow, FollowTarget
@@ -150,9 +152,22 @@ def unread_count(user: User) -> int:
     )
 
 
-def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+def open_notification(user: User | None, notification_id: int) -> NotificationView:
+    """Mark one of the user's visible notifications read and say where it leads."""
+    user = require_login(user)
+    found = db.session.scalar(_visible_query(user).where(Notification.id == notification_id))
+    if found is None:
+        raise NotFound(_("No such notification."))
+    if found.read_at is None:
+        found.read_at = utcnow()
+        db.session.flush()
+    return describe(found)
+
+
+def mark_read(user: User | None, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications with these ids (all of them when `ids` is None or empty)
     as read; other users' ids are ignored. Returns how many changed."""
+    user = require_login(user)
     stmt = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )
