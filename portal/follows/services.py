@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.rules import require_login
+from portal.core.urls import path_for
 from portal.errors import NotFound, ValidationError
 from portal.experiences.models import Tag
 from portal.extensions import db
@@ -65,27 +65,27 @@ def _resolve(actor: User | None, target_type: FollowTarget, target: str) -> tupl
             org = db.session.get(Organisation, _id(text)) if _id(text) else None
             if org is None:
                 raise
-        return str(org.id), org.name, url_for("orgs.show", slug=org.slug)
+        return str(org.id), org.name, path_for("orgs.show", slug=org.slug)
     if target_type == FollowTarget.STANDARD:
         column = Standard.id if _id(text) else Standard.slug
         standard = db.session.scalar(select(Standard).where(column == (_id(text) or text.lower())))
         if standard is None:
             raise NotFound(_("No such standard."))
-        return str(standard.id), standard.name, url_for("standards.show", slug=standard.slug)
+        return str(standard.id), standard.name, path_for("standards.show", slug=standard.slug)
     if target_type == FollowTarget.NEED:
         need = db.session.get(AdaptationNeed, _id(text)) if _id(text) else None
         if need is None:
             raise NotFound(_("No such need."))
-        return str(need.id), need.title, url_for("needs.show", need_id=need.id)
+        return str(need.id), need.title, path_for("needs.show", need_id=need.id)
     if target_type == FollowTarget.PLAN:
         plan = db.session.get(Plan, _id(text)) if _id(text) else None
         if plan is None or not can_view_plan(actor, plan):
             raise NotFound(_("No such plan."))
-        return str(plan.id), plan.title, url_for("plans.show", plan_id=plan.id)
+        return str(plan.id), plan.title, path_for("plans.show", plan_id=plan.id)
     tag = db.session.scalar(select(Tag).where(Tag.name == text.lower()))
     if tag is None:
         raise NotFound(_("No such tag."))
-    return tag.name, tag.name, url_for("experiences.index", tag=tag.name)
+    return tag.name, tag.name, path_for("experiences.index", tag=tag.name)
 
 
 def _target_type(value: str | FollowTarget) -> FollowTarget:
@@ -161,21 +161,21 @@ def _labels(kind: FollowTarget, keys: set[str], actor: User) -> dict[str, tuple[
     ids = [int(k) for k in keys if k.isdigit()]
     if kind == FollowTarget.ORGANIZATION:
         rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
-        return {str(o.id): (o.name, url_for("orgs.show", slug=o.slug)) for o in rows}
+        return {str(o.id): (o.name, path_for("orgs.show", slug=o.slug)) for o in rows}
     if kind == FollowTarget.STANDARD:
         rows = db.session.scalars(select(Standard).where(Standard.id.in_(ids)))
-        return {str(s.id): (s.name, url_for("standards.show", slug=s.slug)) for s in rows}
+        return {str(s.id): (s.name, path_for("standards.show", slug=s.slug)) for s in rows}
     if kind == FollowTarget.NEED:
         rows = db.session.scalars(select(AdaptationNeed).where(AdaptationNeed.id.in_(ids)))
-        return {str(n.id): (n.title, url_for("needs.show", need_id=n.id)) for n in rows}
+        return {str(n.id): (n.title, path_for("needs.show", need_id=n.id)) for n in rows}
     if kind == FollowTarget.PLAN:
         rows = db.session.scalars(select(Plan).where(Plan.id.in_(ids)))
         return {
-            str(p.id): (p.title, url_for("plans.show", plan_id=p.id))
+            str(p.id): (p.title, path_for("plans.show", plan_id=p.id))
             for p in rows
             if can_view_plan(actor, p)
         }
-    return {k: (k, url_for("experiences.index", tag=k)) for k in keys}
+    return {k: (k, path_for("experiences.index", tag=k)) for k in keys}
 
 
 def follows_of(actor: User | None) -> list[FollowedThing]:

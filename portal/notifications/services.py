@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
@@ -33,6 +32,7 @@ from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
 from portal.core.rules import require_login
+from portal.core.urls import path_for
 from portal.errors import NotFound
 from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
@@ -244,14 +244,6 @@ class NotificationView:
     read: bool
 
 
-def _path(endpoint: str, **values) -> str:
-    """A path on the portal (e.g. /needs/12), also outside a request (mail commands)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return url_for(endpoint, **values)
-
-
 def _org_name(org: Organisation | None) -> str:
     return org.name if org is not None else _("An organisation")
 
@@ -265,7 +257,7 @@ def describe(notification: Notification) -> NotificationView:
         title, url, label = _("This item is no longer available."), "/", ""
     elif isinstance(subject, Plan):
         label = _("Plan: %(title)s", title=subject.title)
-        url = _path("plans.show", plan_id=subject.id)
+        url = path_for("plans.show", plan_id=subject.id)
         title = {
             Kind.PLAN_PUBLISHED: _(
                 "%(org)s published the plan “%(title)s”", org=actor, title=subject.title
@@ -283,7 +275,7 @@ def describe(notification: Notification) -> NotificationView:
         )
     elif isinstance(subject, AdaptationNeed):
         label = _("Need: %(title)s", title=subject.title)
-        url = _path("needs.show", need_id=subject.id)
+        url = path_for("needs.show", need_id=subject.id)
         t = subject.title
         title = {
             Kind.NEED_ABOUT_STANDARD: _(
@@ -304,7 +296,7 @@ def describe(notification: Notification) -> NotificationView:
         }.get(kind, t)
     elif isinstance(subject, Experience):
         label = _("Experience: %(title)s", title=subject.title)
-        url = _path("experiences.show", experience_id=subject.id)
+        url = path_for("experiences.show", experience_id=subject.id)
         t = subject.title
         title = {
             Kind.EXPERIENCE_ABOUT_STANDARD: _(
@@ -323,10 +315,10 @@ def describe(notification: Notification) -> NotificationView:
         org = subject.organisation
         label = org.name
         if kind == Kind.MEMBERSHIP_REQUESTED:
-            url = _path("orgs.members", slug=org.slug)
+            url = path_for("orgs.members", slug=org.slug)
             title = _("%(person)s asks to join %(org)s", person=subject.user.name, org=org.name)
         else:
-            url = _path("orgs.show", slug=org.slug)
+            url = path_for("orgs.show", slug=org.slug)
             title = {
                 MembershipStatus.ACTIVE: _(
                     "Your request to join %(org)s was approved", org=org.name
@@ -340,7 +332,7 @@ def describe(notification: Notification) -> NotificationView:
             )
     else:  # an organisation
         label = subject.name
-        url = _path("orgs.show", slug=subject.slug)
+        url = path_for("orgs.show", slug=subject.slug)
         title = subject.name
     return NotificationView(
         id=notification.id,

@@ -7,3 +7,4 @@ from tests.content_fixtures import (  # noqa: F401
     people,
 )
 from tests.plans.conftest import make_plan  # noqa: F401
+from tests.api.conftest import make_token  # noqa: F401
