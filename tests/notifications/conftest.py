@@ -1,5 +1,6 @@
 """Actors and content made by the services (shared with the other content tests)."""
 
+from tests.api.conftest import make_token  # noqa: F401
 from tests.content_fixtures import (  # noqa: F401
     make_experience,
     make_need,
@@ -7,4 +8,3 @@ from tests.content_fixtures import (  # noqa: F401
     people,
 )
 from tests.plans.conftest import make_plan  # noqa: F401
-from tests.api.conftest import make_token  # noqa: F401
