@@ -145,6 +145,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dcat_bp)
 
+    from portal.feeds.views import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import seed_command, users_cli
