@@ -94,7 +94,9 @@ def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
     import portal.experiences.models  # noqa: F401
+    import portal.follows.models  # noqa: F401
     import portal.needs.models  # noqa: F401
+    import portal.notifications.models  # noqa: F401
     import portal.orgs.models  # noqa: F401
     import portal.plans.models  # noqa: F401
     import portal.search.models  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -9,11 +10,20 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import TimestampMixin, cascade_fk, utcnow
+from portal.core.models import TimestampMixin, cascade_fk, enum_column, utcnow
 from portal.extensions import db
 
 if TYPE_CHECKING:
     from portal.orgs.models import Membership
+
+
+class EmailNotifications(enum.StrEnum):
+    """How often a user is mailed their notifications."""
+
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NEVER = "never"
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -28,6 +38,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    email_notifications: Mapped[EmailNotifications] = enum_column(
+        EmailNotifications, default=EmailNotifications.DAILY, server_default="daily"
+    )
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -1,0 +1,1 @@
+"""Follows: a user follows an organisation, a standard, a need, a plan or a tag."""
