@@ -9,15 +9,17 @@ posted). Entries carry no text that their page does not show to an anonymous vis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 
 from portal.core.markdown import markdown_text
 from portal.experiences.services import recent_experiences
 from portal.needs.forms import SUPPORT_STATUS_LABELS
+from portal.needs.models import SupplierAnswer
 from portal.needs.services import recent_answers, recent_needs
 from portal.orgs.models import Organisation
 from portal.plans.services import recent_plans
@@ -63,89 +65,90 @@ def _summary(*parts: str | None) -> str:
     return text
 
 
-def _moment(*candidates: datetime | None) -> datetime:
+def _first(*candidates: datetime | None) -> datetime:
     return next(as_utc(c) for c in candidates if c is not None)
 
 
-def _plans(scope: Scope) -> Iterable[FeedEntry]:
-    for plan in recent_plans(
-        LIMIT, organisation_id=scope.organisation_id, standard_id=scope.standard_id
-    ):
-        yield FeedEntry(
-            key=f"plan-{plan.id}",
-            kind="plan",
-            title=_("Action plan: %(title)s", title=plan.title),
-            summary=_summary(plan.summary),
-            endpoint="plans.show",
-            params={"plan_id": plan.id},
-            organisation=plan.organisation,
-            published=_moment(plan.published_at, plan.created_at),
-            updated=_moment(plan.published_at, plan.updated_at),
-        )
+def _answer_text(answer: SupplierAnswer) -> tuple[str | None, ...]:
+    support = SUPPORT_STATUS_LABELS.get(answer.support_status, answer.support_status)
+    return (f"{answer.product}: {support}.", answer.body)
 
 
-def _experiences(scope: Scope) -> Iterable[FeedEntry]:
-    for experience in recent_experiences(
-        LIMIT, organisation_id=scope.organisation_id, standard_id=scope.standard_id
-    ):
-        yield FeedEntry(
-            key=f"experience-{experience.id}",
-            kind="experience",
-            title=_("Experience: %(title)s", title=experience.title),
-            summary=_summary(experience.body),
-            endpoint="experiences.show",
-            params={"experience_id": experience.id},
-            organisation=experience.organisation,
-            published=_moment(experience.published_at, experience.created_at),
-            updated=_moment(experience.updated_at),
-        )
+@dataclass(frozen=True)
+class Source:
+    """One kind of public content and how it reads as a feed entry: the feature's `recent_*`
+    service, and the title, text, page and dates of one of its rows."""
+
+    recent: Callable[..., Sequence[Any]]
+    title: Callable[[Any], str]
+    text: Callable[[Any], tuple[str | None, ...]]
+    page: Callable[[Any], tuple[str, dict[str, object], str | None]]  # endpoint, args, anchor
+    published: Callable[[Any], tuple[datetime | None, ...]]
+    updated: Callable[[Any], tuple[datetime | None, ...]]
 
 
-def _needs(scope: Scope) -> Iterable[FeedEntry]:
-    for need in recent_needs(
-        LIMIT, organisation_id=scope.organisation_id, standard_id=scope.standard_id
-    ):
-        yield FeedEntry(
-            key=f"need-{need.id}",
-            kind="need",
-            title=_("Adaptation need: %(title)s", title=need.title),
-            summary=_summary(need.description),
-            endpoint="needs.show",
-            params={"need_id": need.id},
-            organisation=need.organisation,
-            published=_moment(need.created_at),
-            updated=_moment(need.updated_at),
-        )
+SOURCES: dict[str, Source] = {
+    "plan": Source(
+        recent_plans,
+        lambda p: _("Action plan: %(title)s", title=p.title),
+        lambda p: (p.summary,),
+        lambda p: ("plans.show", {"plan_id": p.id}, None),
+        lambda p: (p.published_at, p.created_at),
+        lambda p: (p.published_at, p.updated_at),  # a new version is published again
+    ),
+    "experience": Source(
+        recent_experiences,
+        lambda e: _("Experience: %(title)s", title=e.title),
+        lambda e: (e.body,),
+        lambda e: ("experiences.show", {"experience_id": e.id}, None),
+        lambda e: (e.published_at, e.created_at),
+        lambda e: (e.updated_at,),
+    ),
+    "need": Source(
+        recent_needs,
+        lambda n: _("Adaptation need: %(title)s", title=n.title),
+        lambda n: (n.description,),
+        lambda n: ("needs.show", {"need_id": n.id}, None),
+        lambda n: (n.created_at,),
+        lambda n: (n.updated_at,),
+    ),
+    "answer": Source(
+        recent_answers,
+        lambda a: _(
+            "%(supplier)s answers: %(title)s", supplier=a.organisation.name, title=a.need.title
+        ),
+        _answer_text,
+        lambda a: ("needs.show", {"need_id": a.need_id}, f"answer-{a.id}"),
+        lambda a: (a.created_at,),
+        lambda a: (a.updated_at,),
+    ),
+}
 
 
-def _answers(scope: Scope) -> Iterable[FeedEntry]:
-    for answer in recent_answers(
-        LIMIT, organisation_id=scope.organisation_id, standard_id=scope.standard_id
-    ):
-        support = str(SUPPORT_STATUS_LABELS.get(answer.support_status, answer.support_status))
-        yield FeedEntry(
-            key=f"answer-{answer.id}",
-            kind="answer",
-            title=_(
-                "%(supplier)s answers: %(title)s",
-                supplier=answer.organisation.name,
-                title=answer.need.title,
-            ),
-            summary=_summary(f"{answer.product}: {support}.", answer.body),
-            endpoint="needs.show",
-            params={"need_id": answer.need_id},
-            anchor=f"answer-{answer.id}",
-            organisation=answer.organisation,
-            published=_moment(answer.created_at),
-            updated=_moment(answer.updated_at),
-        )
-
-
-READERS = {"plan": _plans, "experience": _experiences, "need": _needs, "answer": _answers}
+def _entry(kind: str, source: Source, row: Any) -> FeedEntry:
+    endpoint, params, anchor = source.page(row)
+    return FeedEntry(
+        key=f"{kind}-{row.id}",
+        kind=kind,
+        title=source.title(row),
+        summary=_summary(*source.text(row)),
+        endpoint=endpoint,
+        params=params,
+        anchor=anchor,
+        organisation=row.organisation,
+        published=_first(*source.published(row)),
+        updated=_first(*source.updated(row)),
+    )
 
 
 def feed_entries(scope: Scope) -> list[FeedEntry]:
     """The newest public entries of the scope, newest change first, at most `LIMIT`."""
-    entries = [entry for kind in sorted(scope.kinds) for entry in READERS[kind](scope)]
+    entries = [
+        _entry(kind, SOURCES[kind], row)
+        for kind in sorted(scope.kinds)
+        for row in SOURCES[kind].recent(
+            LIMIT, organisation_id=scope.organisation_id, standard_id=scope.standard_id
+        )
+    ]
     entries.sort(key=lambda e: (e.updated, e.key), reverse=True)
     return entries[:LIMIT]

@@ -29,6 +29,7 @@ ATOM = "application/atom+xml; charset=utf-8"
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 # Feed readers poll; a shared cache (nginx) may keep a feed for this many seconds.
 MAX_AGE = 300
+NEED_KINDS = frozenset({"need", "answer"})
 
 
 def _author(feed_or_entry, organisation: Organisation) -> None:
@@ -54,23 +55,29 @@ def _add(fg: FeedGenerator, entry: FeedEntry) -> None:
 
 
 def _atom(
-    title: str, page_url: str, scope: Scope, since: datetime | None = None, owner=None
+    title: str,
+    page: tuple[str, dict[str, object]],
+    scope: Scope,
+    since: datetime | None = None,
+    owner: Organisation | None = None,
 ) -> Response:
-    """Answer the feed of `scope`: its entries, titled `title`, about the page `page_url`."""
+    """Answer the feed of `scope`, titled `title`, about the page `page` (endpoint and its
+    arguments); `since` dates a feed with no entry yet, `owner` is its author if one."""
     entries = feed_entries(scope)
     self_url = request.base_url
+    home = url_for("core.home", _external=True)
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(title)
     fg.subtitle(_("Planning and building portal"))
     fg.language(str(get_locale() or "sv"))
-    fg.link(href=page_url, rel="alternate", type="text/html")
+    fg.link(href=url_for(page[0], **page[1], _external=True), rel="alternate", type="text/html")
     fg.link(href=self_url, rel="self", type="application/atom+xml")
-    fg.generator(_("Planning and building portal"), uri=url_for("core.home", _external=True))
+    fg.generator(_("Planning and building portal"), uri=home)
     if owner is not None:
         _author(fg, owner)
     else:
-        fg.author(name=_("Planning and building portal"), uri=url_for("core.home", _external=True))
+        fg.author(name=_("Planning and building portal"), uri=home)
     updated = max((e.updated for e in entries), default=as_utc(since) or EPOCH)
     fg.updated(updated)
     for entry in entries:
@@ -87,39 +94,26 @@ def _atom(
 @bp.get("/all.atom")
 def site():
     """Answer the feed of everything public: plans, experiences, needs and supplier answers."""
-    return _atom(_("News from the portal"), url_for("core.home", _external=True), Scope())
+    return _atom(_("News from the portal"), ("core.home", {}), Scope())
 
 
 @bp.get("/needs.atom")
 def needs():
     """Answer the feed of adaptation needs and the suppliers' answers to them."""
-    return _atom(
-        _("Adaptation needs"),
-        url_for("needs.index", _external=True),
-        Scope(kinds=frozenset({"need", "answer"})),
-    )
+    return _atom(_("Adaptation needs"), ("needs.index", {}), Scope(kinds=NEED_KINDS))
 
 
 @bp.get("/organizations/<slug>.atom")
 def organisation(slug: str):
     """Answer the feed of what one organisation published (slug or municipality code)."""
     org = get_organisation(slug)
-    return _atom(
-        org.name,
-        url_for("orgs.show", slug=org.slug, _external=True),
-        Scope(organisation_id=org.id),
-        since=org.created_at,
-        owner=org,
-    )
+    page = ("orgs.show", {"slug": org.slug})
+    return _atom(org.name, page, Scope(organisation_id=org.id), org.created_at, owner=org)
 
 
 @bp.get("/standards/<slug>.atom")
 def standard(slug: str):
     """Answer the feed of plans, experiences, needs and answers about one standard."""
     entry = get_standard(slug)
-    return _atom(
-        entry.name,
-        url_for("standards.show", slug=entry.slug, _external=True),
-        Scope(standard_id=entry.id),
-        since=entry.created_at,
-    )
+    page = ("standards.show", {"slug": entry.slug})
+    return _atom(entry.name, page, Scope(standard_id=entry.id), entry.created_at)

@@ -57,17 +57,12 @@ logger = logging.getLogger("portal.mail")
 # turns mail on again is not sent months of old news.
 MAX_AGE = timedelta(days=14)
 DIGESTS = {"daily": EmailNotifications.DAILY, "weekly": EmailNotifications.WEEKLY}
-HOW_OFTEN = {
-    EmailNotifications.IMMEDIATELY: _l("as soon as something happens"),
-    EmailNotifications.DAILY: _l("once a day, as a summary"),
-    EmailNotifications.WEEKLY: _l("once a week, as a summary"),
-    EmailNotifications.NEVER: _l("never"),
-}
+# Each choice: its button on the preference page, and how a mail says how often it comes.
 CHOICES = {
-    EmailNotifications.IMMEDIATELY: _l("At once"),
-    EmailNotifications.DAILY: _l("Daily summary"),
-    EmailNotifications.WEEKLY: _l("Weekly summary"),
-    EmailNotifications.NEVER: _l("No mail"),
+    EmailNotifications.IMMEDIATELY: (_l("At once"), _l("as soon as something happens")),
+    EmailNotifications.DAILY: (_l("Daily summary"), _l("once a day, as a summary")),
+    EmailNotifications.WEEKLY: (_l("Weekly summary"), _l("once a week, as a summary")),
+    EmailNotifications.NEVER: (_l("No mail"), _l("never")),
 }
 
 
@@ -171,7 +166,7 @@ def compose(
         "user": user,
         "groups": groups,
         "digest": choice != EmailNotifications.IMMEDIATELY,
-        "how_often": HOW_OFTEN[choice],
+        "how_often": CHOICES[choice][1],
         "preference_url": preference_url,
         "portal_url": absolute_url("core.home"),
         "subject": _subject(choice, groups, count),

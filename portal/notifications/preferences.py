@@ -47,7 +47,8 @@ def preference(mail_token: str):
         form = MailPreferenceForm()
         if form.validate_on_submit():
             mail.set_mail_preference(user, EmailNotifications(form.email_notifications.data))
-            flash(_("Saved: %(choice)s.", choice=mail.CHOICES[user.email_notifications]), "success")
+            label = mail.CHOICES[user.email_notifications][0]
+            flash(_("Saved: %(choice)s.", choice=label), "success")
             return redirect(url_for(".preference", mail_token=mail_token), 303)
         status = 422 if form.is_submitted() else 200
         response = current_app.make_response(
@@ -57,7 +58,7 @@ def preference(mail_token: str):
                     user=user,
                     form=form,
                     choices=mail.CHOICES,
-                    how_often=mail.HOW_OFTEN[user.email_notifications],
+                    current=mail.CHOICES[user.email_notifications],
                 ),
                 status,
             )

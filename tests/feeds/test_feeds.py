@@ -13,9 +13,8 @@ from sqlalchemy import select
 from portal.experiences import services as experience_services
 from portal.extensions import db
 from portal.feeds.services import LIMIT
-from portal.needs import services as need_services
-from portal.needs.models import AdaptationNeed, SupportStatus
-from tests.content_fixtures import org, user
+from portal.needs.models import AdaptationNeed
+from tests.content_fixtures import user
 
 SITE, NEEDS = "/feeds/all.atom", "/feeds/needs.atom"
 ORG, STANDARD = "/feeds/organizations/{}.atom", "/feeds/standards/{}.atom"
@@ -52,7 +51,9 @@ def assert_valid(parsed: feedparser.FeedParserDict) -> None:
 
 
 @pytest.fixture
-def world(app, make_plan, make_experience, make_need, make_supplier, make_user) -> dict:
+def world(
+    app, make_plan, make_experience, make_need, make_supplier, make_answer, make_user
+) -> dict:
     """Public and hidden content of Vallentuna about CityGML, and a supplier's answer."""
     make_plan("vallentuna", title="Offentlig plan", standards=["citygml"])
     make_plan("vallentuna", status="draft", title="Hemligt utkast", standards=["citygml"])
@@ -61,22 +62,14 @@ def world(app, make_plan, make_experience, make_need, make_supplier, make_user) 
     withdrawn = make_experience("vallentuna", title="Tillbakadragen lärdom", standards=["citygml"])
     need_id = make_need("vallentuna", standard="citygml", title="Behov av export")
     supplier = make_supplier("Matris AB")
-    answerer = make_user(member_of=supplier, role="member")
+    answer = make_answer(need_id, supplier, product="Svar om export", body="Vi *planerar* det.")
     editor = make_user(member_of="vallentuna", role="editor")
     with app.app_context():
         experience_services.unpublish_experience(
             user(editor), db.session.get(experience_services.Experience, withdrawn)
         )
-        answer = need_services.answer_need(
-            user(answerer),
-            db.session.get(AdaptationNeed, need_id),
-            org(supplier),
-            product="Svar om export",
-            support_status=SupportStatus.PLANNED,
-            body="Vi *planerar* det.",
-        )
         db.session.commit()
-        return {"need": need_id, "answer": answer.id, "supplier": supplier}
+    return {"need": need_id, "answer": answer, "supplier": supplier}
 
 
 def feed_urls(world: dict) -> list[str]:

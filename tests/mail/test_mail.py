@@ -270,18 +270,30 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
+@pytest.fixture
+def one_mail(app, runner, smtp_server, reader, subjects):
+    """A user with this choice, and the one mail the portal sent them (about a need)."""
+
+    def make(choice: str = "immediately"):
+        user_id, email = reader(choice)
+        need = ("need", subjects["need"])
+        tell(app, user_id, Kind.NEED_ANSWERED, need, "answer:1", org="gotland")
+        run(runner, *(["send"] if choice == "immediately" else ["digest", choice]))
+        [message] = smtp_server.to(email)
+        return user_id, message
+
+    return make
+
+
 def choice_of(app, user_id: int) -> str:
     with app.app_context():
         return db.session.get(User, user_id).email_notifications.value
 
 
-def test_the_preference_link_sets_the_choice_with_one_click(
-    app, runner, smtp_server, reader, subjects, csrf_on
-):
-    user_id, email = reader("immediately")
-    tell(app, user_id, Kind.NEED_ANSWERED, ("need", subjects["need"]), "answer:1", org="gotland")
-    run(runner, "send")
-    link = preference_link(smtp_server.to(email)[0])
+def test_the_preference_link_sets_the_choice_with_one_click(app, one_mail, csrf_on):
+    user_id, message = one_mail("immediately")
+    email = message["To"].addresses[0].addr_spec
+    link = preference_link(message)
     client = app.test_client()  # no login: the link is the authority
     page = client.get(link)
     assert page.status_code == 200
@@ -299,13 +311,9 @@ def test_the_preference_link_sets_the_choice_with_one_click(
     assert bad.status_code == 422 and choice_of(app, user_id) == "weekly"
 
 
-def test_a_tampered_or_foreign_link_changes_nothing(
-    app, runner, smtp_server, reader, subjects, csrf_on
-):
-    user_id, email = reader("immediately")
-    tell(app, user_id, Kind.NEED_ANSWERED, ("need", subjects["need"]), "answer:1", org="gotland")
-    run(runner, "send")
-    link = preference_link(smtp_server.to(email)[0])
+def test_a_tampered_or_foreign_link_changes_nothing(app, one_mail, csrf_on):
+    user_id, message = one_mail("immediately")
+    link = preference_link(message)
     client = app.test_client()
     token = link.rsplit("/", 1)[1]
     payload, signature = token.split(".")
@@ -317,13 +325,8 @@ def test_a_tampered_or_foreign_link_changes_nothing(
     assert choice_of(app, user_id) == "immediately"
 
 
-def test_one_click_unsubscribe_of_rfc_8058_turns_mail_off(
-    app, runner, smtp_server, reader, subjects, csrf_on
-):
-    user_id, email = reader("daily")
-    tell(app, user_id, Kind.NEED_ANSWERED, ("need", subjects["need"]), "answer:1", org="gotland")
-    run(runner, "digest", "daily")
-    [message] = smtp_server.to(email)
+def test_one_click_unsubscribe_of_rfc_8058_turns_mail_off(app, one_mail, csrf_on):
+    user_id, message = one_mail("daily")
     url = message["List-Unsubscribe"].strip("<>").removeprefix("https://portal.example.se")
     # What a mail client sends: no cookie, no CSRF token, just the one-click body.
     response = app.test_client().post(url, data={"List-Unsubscribe": "One-Click"})
