@@ -122,6 +122,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(experiences_bp)
     app.register_blueprint(needs_bp)
 
+    from portal.follows.views import bp as follows_bp
+    from portal.notifications.views import bp as me_bp
+
+    app.register_blueprint(follows_bp)
+    app.register_blueprint(me_bp)
+
     import portal.search
 
     portal.search.init_app(app)

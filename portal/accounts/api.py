@@ -6,12 +6,17 @@ import marshmallow as ma
 from marshmallow import fields
 
 from portal.accounts import services as accounts
-from portal.accounts.models import User
+from portal.accounts.models import EmailNotifications, User
 from portal.api.auth import authenticated, require_user
 from portal.api.common import text_field
 from portal.api.resources import api_blueprint
 from portal.orgs.models import MembershipStatus, OrganisationKind, Role
 from portal.orgs.services import memberships_of
+
+EMAIL_NOTIFICATIONS_DESCRIPTION = (
+    "How often notifications are mailed: immediately (one mail each), a daily or weekly "
+    "digest, or never."
+)
 
 blp = api_blueprint(
     "api_me",
@@ -46,11 +51,20 @@ class MeSchema(ma.Schema):
     email = fields.String(required=True)
     name = fields.String(required=True)
     is_site_admin = fields.Boolean(required=True)
+    email_notifications = fields.Enum(
+        EmailNotifications,
+        by_value=True,
+        required=True,
+        metadata={"description": EMAIL_NOTIFICATIONS_DESCRIPTION},
+    )
     memberships = fields.List(fields.Nested(MembershipSchema), required=True)
 
 
 class MeUpdateSchema(ma.Schema):
-    name = text_field(200, required=True)
+    name = text_field(200)
+    email_notifications = fields.Enum(
+        EmailNotifications, by_value=True, metadata={"description": EMAIL_NOTIFICATIONS_DESCRIPTION}
+    )
 
 
 @blp.route("")
@@ -65,8 +79,15 @@ def get_me():
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, MeSchema)
 def update_me(data: dict):
-    """Change the authenticated user's display name."""
-    return _me(accounts.update_profile(require_user(), data["name"]))
+    """Change the authenticated user's display name and how often they are mailed their
+    notifications; only the fields given change."""
+    return _me(
+        accounts.update_profile(
+            require_user(),
+            data.get("name"),
+            email_notifications=data.get("email_notifications"),
+        )
+    )
 
 
 def _me(user: User) -> dict:
@@ -75,5 +96,6 @@ def _me(user: User) -> dict:
         "email": user.email,
         "name": user.name,
         "is_site_admin": user.is_site_admin,
+        "email_notifications": user.email_notifications,
         "memberships": memberships_of(user),
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from portal.accounts.models import EmailNotifications
 from portal.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from portal.core.forms import PortalForm
+from portal.core.forms import PortalForm, label_choices
 
 
 class LoginForm(PortalForm):
@@ -49,8 +50,21 @@ class RegistrationForm(PortalForm):
     confirm = _repeat_field(_l("Repeat password"), of="password")
 
 
+EMAIL_NOTIFICATION_LABELS = {
+    EmailNotifications.IMMEDIATELY: _l("Immediately, one mail for each"),
+    EmailNotifications.DAILY: _l("A daily summary"),
+    EmailNotifications.WEEKLY: _l("A weekly summary"),
+    EmailNotifications.NEVER: _l("Never"),
+}
+
+
 class ProfileForm(PortalForm):
     name = _name_field()
+    email_notifications = SelectField(
+        _l("Email me my notifications"),
+        choices=label_choices(EMAIL_NOTIFICATION_LABELS),
+        validators=[DataRequired()],
+    )
 
 
 class PasswordForm(PortalForm):

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from portal.accounts import passwords
-from portal.accounts.models import LoginSession, User
+from portal.accounts.models import EmailNotifications, LoginSession, User
 from portal.core.rules import require_login
 from portal.errors import ValidationError
 from portal.extensions import db
@@ -166,11 +166,22 @@ def change_password(
     end_sessions(actor, keep=keep_session)
 
 
-def update_profile(actor: User | None, name: str) -> User:
-    """Change the actor's display name."""
+def update_profile(
+    actor: User | None, name: str | None = None, *, email_notifications: str | None = None
+) -> User:
+    """Change the actor's display name and how often they are mailed their notifications
+    (each only when given)."""
     actor = require_login(actor)
-    name = _required_name(name)
-    actor.name = name
+    if name is not None:
+        actor.name = _required_name(name)
+    if email_notifications is not None:
+        try:
+            actor.email_notifications = EmailNotifications(email_notifications)
+        except ValueError:
+            raise ValidationError(
+                _("Please correct the marked fields."),
+                {"email_notifications": [_("Not a valid choice.")]},
+            ) from None
     db.session.flush()
     return actor
 

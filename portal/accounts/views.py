@@ -28,7 +28,8 @@ def login():
         if user is not None:
             login_user(user)
             session[LOGIN_SESSION_KEY] = services.start_session(user, str(get_locale()))
-            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+            # The personal start page, unless the login was asked for on the way elsewhere.
+            return redirect(safe_next(request.args.get("next")) or url_for("me.start"))
         form.form_errors.append(_("Wrong email or password."))
     return form_page("accounts/login.html", form)
 
@@ -70,7 +71,9 @@ def profile():
     form = ProfileForm(obj=user)
     done = submit_form(
         form,
-        lambda: services.update_profile(user, form.name.data),
+        lambda: services.update_profile(
+            user, form.name.data, email_notifications=form.email_notifications.data
+        ),
         _("Your profile has been saved."),
         lambda _user: url_for("accounts.profile"),
     )

@@ -86,7 +86,9 @@ def init_api(app: Flask) -> None:
     init_api_hooks(app)
     init_conditional_writes(app, API_PREFIX)  # after the hooks: the caller is known by then
     from portal.experiences import api as experiences
+    from portal.follows import api as follows
     from portal.needs import api as needs
+    from portal.notifications import api as notifications
     from portal.orgs import api as organizations
     from portal.plans import api as plans
     from portal.search import api as search
@@ -94,5 +96,7 @@ def init_api(app: Flask) -> None:
     from portal.tokens import api as tokens
 
     for module in (organizations, standards, me, tokens, plans, experiences, needs, search):
+        register_api_blueprint(module.blp)
+    for module in (follows, notifications):
         register_api_blueprint(module.blp)
     app.register_blueprint(docs_bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 
 def object_url(endpoint: str, **params: str) -> Callable[[object], str]:
@@ -27,3 +27,11 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def path_for(endpoint: str, **values: object) -> str:
+    """A path on the portal (e.g. /needs/12), also outside a request (CLI commands, mail)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)

@@ -28,6 +28,7 @@ from portal.experiences.models import (
     experience_tags,
 )
 from portal.extensions import db
+from portal.notifications import services as notifications
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import has_role, is_member, member_organisations, where_organisation
 from portal.plans.models import PlanStatus, PlanStep
@@ -341,6 +342,7 @@ def publish_experience(actor: User | None, experience: Experience) -> Experience
         experience.status = ExperienceStatus.PUBLISHED
         experience.published_at = utcnow()
         db.session.flush()
+        notifications.notify_experience_published(actor, experience)
     return experience
 
 
@@ -386,6 +388,7 @@ def add_comment(actor: User | None, experience: Experience, body: str) -> Experi
     comment = ExperienceComment(experience=experience, author_id=actor.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
+    notifications.notify_experience_commented(actor, comment)
     return comment
 
 

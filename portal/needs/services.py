@@ -20,6 +20,8 @@ from portal.core.rules import raise_field_errors, require_permission, require_te
 from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
+from portal.follows.models import FollowTarget
+from portal.follows.services import follow_automatically
 from portal.needs.models import (
     AdaptationNeed,
     NeedBacking,
@@ -29,6 +31,7 @@ from portal.needs.models import (
     SupplierAnswerVersion,
     SupportStatus,
 )
+from portal.notifications import services as notifications
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import (
     has_role,
@@ -328,6 +331,8 @@ def post_need(
     )
     db.session.add(need)
     db.session.flush()
+    follow_automatically(actor, FollowTarget.NEED, need.id)
+    notifications.notify_need_posted(actor, need)
     return need
 
 
@@ -356,6 +361,8 @@ def update_need(
     need.desired_by = desired_by
     need.updated_at = utcnow()
     db.session.flush()
+    # A need moved to another standard is news to that standard's followers (once).
+    notifications.notify_need_posted(actor, need)
     return need
 
 
@@ -380,6 +387,7 @@ def change_need_status(
         status = NeedStatus.ANSWERED
     need.status = status
     db.session.flush()
+    notifications.notify_need_status_changed(actor, need)
     return need
 
 
@@ -415,6 +423,8 @@ def back_need(actor: User | None, need: AdaptationNeed, organisation: Organisati
     backing = NeedBacking(need=need, organisation=organisation, backed_by_id=actor.id)
     db.session.add(backing)
     db.session.flush()
+    follow_automatically(actor, FollowTarget.NEED, need.id)
+    notifications.notify_need_backed(actor, backing)
     return backing
 
 
@@ -511,6 +521,8 @@ def answer_need(
     if need.status == NeedStatus.OPEN:
         need.status = NeedStatus.ANSWERED
     db.session.flush()
+    follow_automatically(actor, FollowTarget.NEED, need.id)
+    notifications.notify_need_answered(actor, answer)
     return answer
 
 
@@ -567,6 +579,8 @@ def set_answer_accepted(
     lock_for_update(answer, "accepted")
     answer.accepted = accepted
     db.session.flush()
+    if accepted:
+        notifications.notify_answer_accepted(actor, answer)
     return answer
 
 

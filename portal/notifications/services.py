@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
@@ -32,6 +31,9 @@ from sqlalchemy.orm import aliased, joinedload
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.rules import require_login
+from portal.core.urls import path_for
+from portal.errors import NotFound
 from portal.experiences.models import Experience, ExperienceComment, ExperienceStatus
 from portal.extensions import db
 from portal.follows.models import Follow, FollowTarget
@@ -150,9 +152,22 @@ def unread_count(user: User) -> int:
     )
 
 
-def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+def open_notification(user: User | None, notification_id: int) -> NotificationView:
+    """Mark one of the user's visible notifications read and say where it leads."""
+    user = require_login(user)
+    found = db.session.scalar(_visible_query(user).where(Notification.id == notification_id))
+    if found is None:
+        raise NotFound(_("No such notification."))
+    if found.read_at is None:
+        found.read_at = utcnow()
+        db.session.flush()
+    return describe(found)
+
+
+def mark_read(user: User | None, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications with these ids (all of them when `ids` is None or empty)
     as read; other users' ids are ignored. Returns how many changed."""
+    user = require_login(user)
     stmt = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )
@@ -229,14 +244,6 @@ class NotificationView:
     read: bool
 
 
-def _path(endpoint: str, **values) -> str:
-    """A path on the portal (e.g. /needs/12), also outside a request (mail commands)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return url_for(endpoint, **values)
-
-
 def _org_name(org: Organisation | None) -> str:
     return org.name if org is not None else _("An organisation")
 
@@ -250,7 +257,7 @@ def describe(notification: Notification) -> NotificationView:
         title, url, label = _("This item is no longer available."), "/", ""
     elif isinstance(subject, Plan):
         label = _("Plan: %(title)s", title=subject.title)
-        url = _path("plans.show", plan_id=subject.id)
+        url = path_for("plans.show", plan_id=subject.id)
         title = {
             Kind.PLAN_PUBLISHED: _(
                 "%(org)s published the plan “%(title)s”", org=actor, title=subject.title
@@ -268,7 +275,7 @@ def describe(notification: Notification) -> NotificationView:
         )
     elif isinstance(subject, AdaptationNeed):
         label = _("Need: %(title)s", title=subject.title)
-        url = _path("needs.show", need_id=subject.id)
+        url = path_for("needs.show", need_id=subject.id)
         t = subject.title
         title = {
             Kind.NEED_ABOUT_STANDARD: _(
@@ -289,7 +296,7 @@ def describe(notification: Notification) -> NotificationView:
         }.get(kind, t)
     elif isinstance(subject, Experience):
         label = _("Experience: %(title)s", title=subject.title)
-        url = _path("experiences.show", experience_id=subject.id)
+        url = path_for("experiences.show", experience_id=subject.id)
         t = subject.title
         title = {
             Kind.EXPERIENCE_ABOUT_STANDARD: _(
@@ -308,10 +315,10 @@ def describe(notification: Notification) -> NotificationView:
         org = subject.organisation
         label = org.name
         if kind == Kind.MEMBERSHIP_REQUESTED:
-            url = _path("orgs.members", slug=org.slug)
+            url = path_for("orgs.members", slug=org.slug)
             title = _("%(person)s asks to join %(org)s", person=subject.user.name, org=org.name)
         else:
-            url = _path("orgs.show", slug=org.slug)
+            url = path_for("orgs.show", slug=org.slug)
             title = {
                 MembershipStatus.ACTIVE: _(
                     "Your request to join %(org)s was approved", org=org.name
@@ -325,7 +332,7 @@ def describe(notification: Notification) -> NotificationView:
             )
     else:  # an organisation
         label = subject.name
-        url = _path("orgs.show", slug=subject.slug)
+        url = path_for("orgs.show", slug=subject.slug)
         title = subject.name
     return NotificationView(
         id=notification.id,

@@ -330,6 +330,7 @@ def request_membership(
             existing.message = (message or "").strip() or None
             existing.decided_at = None
             db.session.flush()
+            _notifications().notify_membership_requested(actor, existing)
             return existing
         raise ValidationError(_("You have already asked to join, or are a member."))
     membership = Membership(
@@ -341,6 +342,7 @@ def request_membership(
     )
     db.session.add(membership)
     db.session.flush()
+    _notifications().notify_membership_requested(actor, membership)
     return membership
 
 
@@ -366,7 +368,15 @@ def decide_membership(
     membership.role = role if approve else Role.MEMBER
     membership.decided_at = utcnow()
     db.session.flush()
+    _notifications().notify_membership_decided(actor, membership)
     return membership
+
+
+def _notifications():
+    # Notifications build on every feature, organisations included: import when first used.
+    from portal.notifications import services
+
+    return services
 
 
 def _count_admins(org: Organisation) -> int:

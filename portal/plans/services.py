@@ -20,6 +20,7 @@ from portal.core.rules import raise_field_errors
 from portal.core.versions import require_unchanged_since
 from portal.errors import NotFound, ValidationError
 from portal.extensions import db
+from portal.notifications import services as notifications
 from portal.orgs.models import Organisation, OrganisationKind, Role
 from portal.orgs.services import can_edit_content, is_member, member_organisations, require_role
 from portal.plans.budget import Budget, plan_budget
@@ -742,6 +743,7 @@ def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
     )
     db.session.add(revision)
     db.session.flush()
+    notifications.notify_plan_published(actor, plan, revision)
     return revision
 
 

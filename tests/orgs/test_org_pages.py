@@ -78,7 +78,8 @@ def test_profile_page_issues_a_bounded_number_of_queries(
     login_as(user)
     with count_queries() as log:
         assert client.get("/organizations/gotland").status_code == 200
-    assert log.count <= 8, log.statements
+    # Two of them for a logged-in visitor: the follow button's state and the unread badge.
+    assert log.count <= 10, log.statements
 
 
 def test_site_admin_lists_organisations_waiting_for_verification(client, make_user, login_as):
