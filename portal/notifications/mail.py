@@ -33,7 +33,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Protocol
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -42,6 +42,7 @@ from sqlalchemy import exists, select
 from portal.accounts.models import EmailNotifications, User
 from portal.core.database import lock_for_update
 from portal.core.models import utcnow
+from portal.core.urls import path_for
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.notifications.services import (
@@ -101,14 +102,13 @@ def set_mail_preference(user: User, choice: EmailNotifications) -> None:
 # --- addresses outside a request -----------------------------------------------------------------
 
 
-def absolute_url(endpoint: str, **values: object) -> str:
-    """An endpoint's absolute URL on the portal's public address (PORTAL_BASE_URL)."""
-    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
-        return url_for(endpoint, **values, _external=True)
-
-
 def _on_portal(path: str) -> str:
     return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """An endpoint's absolute URL on the portal's public address (PORTAL_BASE_URL)."""
+    return _on_portal(path_for(endpoint, **values))
 
 
 # --- what a mail says ----------------------------------------------------------------------------
@@ -169,6 +169,7 @@ def compose(
         "how_often": CHOICES[choice][1],
         "preference_url": preference_url,
         "portal_url": absolute_url("core.home"),
+        "notifications_url": absolute_url("me.notifications"),
         "subject": _subject(choice, groups, count),
     }
     message = EmailMessage()

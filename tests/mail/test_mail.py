@@ -103,6 +103,7 @@ def test_immediate_mail_has_text_html_links_and_the_preference_link(
     need_url = f"https://portal.example.se/needs/{subjects['need']}"
     assert need_url in text and f'href="{need_url}"' in html
     assert "https://portal.example.se/mail/preferences/" in text
+    assert "https://portal.example.se/me/notifications" in text
     assert message["List-Unsubscribe"].startswith("<https://portal.example.se/mail/preferences/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mailed(app, first) == [True]
