@@ -154,6 +154,11 @@ def _subject(choice: EmailNotifications, groups: Sequence[MailGroup], count: int
     return ngettext("%(num)d new notification", "%(num)d new notifications", count)
 
 
+def _one_line(text: str) -> str:
+    """Text for a header: user text (a title, a name) may not break it into two."""
+    return " ".join(text.split())
+
+
 def compose(
     user: User, views: Sequence[NotificationView], choice: EmailNotifications
 ) -> EmailMessage:
@@ -174,9 +179,9 @@ def compose(
     }
     message = EmailMessage()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["Subject"] = context["subject"]
+    message["Subject"] = _one_line(context["subject"])
     message["From"] = sender
-    message["To"] = Address(display_name=user.name, addr_spec=user.email)
+    message["To"] = Address(display_name=_one_line(user.name), addr_spec=user.email)
     message["Date"] = formatdate(localtime=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -343,6 +348,10 @@ def send_due(choice: EmailNotifications, *, now: datetime | None = None) -> Repo
                     "mail to user %s failed, retried on the next run: %s", user_id, error
                 )
                 report.failed.append(f"user {user_id}: {error}")
+            except Exception as error:  # a bug must not keep the other users' mail back either
+                db.session.rollback()
+                logger.exception("mail to user %s could not be written", user_id)
+                report.failed.append(f"user {user_id}: {error!r}")
     finally:
         via.close()
     return report

@@ -367,3 +367,19 @@ def test_the_users_language_is_remembered_for_their_mail(app, client, login_as, 
     assert locale() == "en"
     client.get("/language/sv?next=/")
     assert locale() == "sv"
+
+
+def test_a_title_with_a_line_break_stays_in_one_subject_line(
+    app, runner, smtp_server, reader, subjects
+):
+    from portal.needs.models import AdaptationNeed
+
+    with app.app_context():
+        db.session.get(AdaptationNeed, subjects["need"]).title = "Rad ett\nBcc: x@example.com"
+        db.session.commit()
+    user_id, email = reader("immediately", "en")
+    tell(app, user_id, Kind.NEED_BACKED, ("need", subjects["need"]), "b", org="gotland")
+    assert run(runner, "send").exit_code == 0
+    [message] = smtp_server.to(email)
+    assert message.recipients == [email] and message["Bcc"] is None
+    assert "Rad ett Bcc: x@example.com" in message["Subject"]
