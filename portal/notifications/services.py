@@ -232,7 +232,7 @@ class NotificationView:
     """A notification as a page, the API or a mail shows it."""
 
     id: int
-    kind: str
+    kind: NotificationKind  # a StrEnum: compares equal to its string value
     title: str
     url: str
     subject_type: str
@@ -336,7 +336,7 @@ def describe(notification: Notification) -> NotificationView:
         title = subject.name
     return NotificationView(
         id=notification.id,
-        kind=kind.value,
+        kind=kind,
         title=title,
         url=url,
         subject_type=str(notification.subject_type),

@@ -102,4 +102,4 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("main").get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/start")  # the personal start page

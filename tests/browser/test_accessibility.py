@@ -99,6 +99,9 @@ PAGES: dict[str, list[Visit]] = {
     "standards.show": [Visit("/standards/" + STANDARD), Visit("/standards/" + STANDARD, ADMIN)],
     "standards.new": [Visit("/standards/new", ADMIN)],
     "standards.edit": [Visit(f"/standards/{STANDARD}/edit", ADMIN)],
+    "me.start": [Visit("/start", ADMIN), Visit("/start", MEMBER)],
+    "me.notifications": [Visit("/me/notifications", ADMIN), Visit("/me/notifications", MEMBER)],
+    "follows.index": [Visit("/me/follows", MEMBER)],
     "search.index": [
         Visit("/search"),
         Visit("/search?q=bygglov"),  # results with facets
@@ -342,7 +345,7 @@ def log_in_by_name(page: Page, email: str) -> None:
     page.locator("main input[name=email]").fill(email)
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/start")
 
 
 def assert_fits_the_screen(page: Page, url: str) -> None:

@@ -201,7 +201,7 @@ class Watched:
 
 def log_in(page: Page, email: str, then: str = "/") -> None:
     """Log in through the login form, landing on `then` (the form's ?next=)."""
-    page.goto("/auth/login" if then == "/" else f"/auth/login?next={then}")
+    page.goto(f"/auth/login?next={then}")
     page.locator("main input[name=email]").fill(email)
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
