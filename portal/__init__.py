@@ -153,12 +153,24 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dcat_bp)
 
+    from portal.feeds.views import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)
+
+    from portal.notifications.preferences import bp as mail_preferences_bp
+
+    app.register_blueprint(mail_preferences_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import seed_command, users_cli
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
+
+    from portal.notifications.cli import notify_cli
+
+    app.cli.add_command(notify_cli)
 
     from portal.core.transfer import init_transfer
 

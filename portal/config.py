@@ -93,6 +93,23 @@ class Config:
         )
         self.DCAT_CONTACT_EMAIL = os.environ.get("DCAT_CONTACT_EMAIL", "")
         self.DCAT_PUBLISHER_NAME = os.environ.get("DCAT_PUBLISHER_NAME", "")
+        # Notification mail (`flask notify send|digest`, never inside a request): through this
+        # SMTP server; with no MAIL_SERVER every mail is written to the log instead.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+        self.MAIL_PORT = int(
+            os.environ.get("MAIL_PORT", "")
+            or (465 if self.MAIL_USE_SSL else 587 if self.MAIL_USE_TLS else 25)
+        )
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_DEFAULT_SENDER = os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Samhällsbyggnadsportalen <noreply@localhost>"
+        )
+        self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+        # The portal's public address, for links in mails (written outside any request).
+        self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -102,6 +102,36 @@ def make_need(app, make_user) -> Callable[..., int]:
 
 
 @pytest.fixture
+def make_answer(app, make_user) -> Callable[..., int]:
+    """Answer a need through the service as a member of a supplier; return the answer's id."""
+
+    def make(
+        need_id: int,
+        supplier: str,
+        *,
+        product: str = "Matris Plan",
+        support_status: SupportStatus = SupportStatus.UNDER_CONSIDERATION,
+        body: str = "Vi utreder.",
+    ) -> int:
+        from portal.needs import services as need_services
+
+        author = make_user(member_of=supplier, role="member")
+        with app.app_context():
+            answer = need_services.answer_need(
+                user(author),
+                db.session.get(AdaptationNeed, need_id),
+                org(supplier),
+                product=product,
+                support_status=support_status,
+                body=body,
+            )
+            db.session.commit()
+            return answer.id
+
+    return make
+
+
+@pytest.fixture
 def make_experience(app, make_user) -> Callable[..., int]:
     """Write (and by default publish) an experience through the services; return its id."""
 

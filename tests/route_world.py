@@ -156,6 +156,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "code": "sv",  # a language
                 "filename": "favicon.svg",  # a static file
                 "name": "swagger-ui.css",  # an asset of the API docs page
+                "mail_token": "not-a-signed-token",  # a mail's preference link (refused: 403)
             },
             by_section={("standards", "slug"): standard.slug},
         )

@@ -41,6 +41,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_notifications: Mapped[EmailNotifications] = enum_column(
         EmailNotifications, default=EmailNotifications.DAILY, server_default="daily"
     )
+    # The language the user last read the portal in (logging in, switching language); their
+    # notification mails are written in it. None: the portal's default (Swedish).
+    locale: Mapped[str | None] = mapped_column(String(5))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

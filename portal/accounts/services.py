@@ -190,8 +190,11 @@ def _session_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Record a new login session of `user`; return the secret its session cookie keeps."""
+def start_session(user: User, locale: str | None = None) -> str:
+    """Record a new login session of `user` (and the language they log in with, for their
+    mails); return the secret its session cookie keeps."""
+    if locale:
+        user.locale = locale
     secret = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, secret_hash=_session_digest(secret)))
     db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
@@ -26,7 +27,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            session[LOGIN_SESSION_KEY] = services.start_session(user)
+            session[LOGIN_SESSION_KEY] = services.start_session(user, str(get_locale()))
             # The personal start page, unless the login was asked for on the way elsewhere.
             return redirect(safe_next(request.args.get("next")) or url_for("me.start"))
         form.form_errors.append(_("Wrong email or password."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from portal.core.i18n import LANGUAGE_COOKIE
 from portal.core.urls import safe_next
@@ -38,6 +39,8 @@ def set_language(code: str):
     target = safe_next(request.args.get("next")) or url_for("core.home")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.locale = code  # their mails follow (portal/notifications/mail.py)
         response.set_cookie(
             LANGUAGE_COOKIE,
             code,

@@ -184,12 +184,24 @@ def _experience_query(filters: ExperienceFilter) -> Select:
     return _experience_list_options(stmt)
 
 
-def recent_experiences(limit: int = 5) -> list[Experience]:
-    """The latest published experiences with their organisations (never a draft)."""
+def recent_experiences(
+    limit: int = 5, *, organisation_id: int | None = None, standard_id: int | None = None
+) -> list[Experience]:
+    """The latest published experiences with their organisations (never a draft); optionally
+    only an organisation's, or only those about a standard (for its feed)."""
+    stmt = select(Experience).where(Experience.status == ExperienceStatus.PUBLISHED)
+    if organisation_id is not None:
+        stmt = stmt.where(Experience.organisation_id == organisation_id)
+    if standard_id is not None:
+        stmt = stmt.where(
+            Experience.id.in_(
+                select(experience_standards.c.experience_id).where(
+                    experience_standards.c.standard_id == standard_id
+                )
+            )
+        )
     stmt = (
-        select(Experience)
-        .where(Experience.status == ExperienceStatus.PUBLISHED)
-        .order_by(Experience.published_at.desc(), Experience.id.desc())
+        stmt.order_by(Experience.published_at.desc(), Experience.id.desc())
         .limit(limit)
         .options(selectinload(Experience.organisation))
     )

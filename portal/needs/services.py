@@ -150,22 +150,40 @@ def list_needs(filters: NeedFilter, page: int = 1, per_page: int = 20) -> Page:
     return paginate(_need_query(filters), page, per_page)
 
 
-def recent_needs(limit: int = 5) -> list[AdaptationNeed]:
-    """The latest posted needs with their organisations (needs are public once posted)."""
+def recent_needs(
+    limit: int = 5, *, organisation_id: int | None = None, standard_id: int | None = None
+) -> list[AdaptationNeed]:
+    """The latest posted needs with their organisations (needs are public once posted);
+    optionally only an organisation's, or only those about a standard (for its feed)."""
+    stmt = select(AdaptationNeed)
+    if organisation_id is not None:
+        stmt = stmt.where(AdaptationNeed.organisation_id == organisation_id)
+    if standard_id is not None:
+        stmt = stmt.where(AdaptationNeed.standard_id == standard_id)
     stmt = (
-        select(AdaptationNeed)
-        .order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+        stmt.order_by(AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
         .limit(limit)
         .options(selectinload(AdaptationNeed.organisation))
     )
     return list(db.session.scalars(stmt))
 
 
-def recent_answers(limit: int = 5) -> list[SupplierAnswer]:
-    """The latest given or changed supplier answers, with their supplier and need."""
+def recent_answers(
+    limit: int = 5, *, organisation_id: int | None = None, standard_id: int | None = None
+) -> list[SupplierAnswer]:
+    """The latest given or changed supplier answers, with their supplier and need; optionally
+    only a supplier's, or only those to needs about a standard (for its feed)."""
+    stmt = select(SupplierAnswer)
+    if organisation_id is not None:
+        stmt = stmt.where(SupplierAnswer.organisation_id == organisation_id)
+    if standard_id is not None:
+        stmt = stmt.where(
+            SupplierAnswer.need_id.in_(
+                select(AdaptationNeed.id).where(AdaptationNeed.standard_id == standard_id)
+            )
+        )
     stmt = (
-        select(SupplierAnswer)
-        .order_by(SupplierAnswer.updated_at.desc(), SupplierAnswer.id.desc())
+        stmt.order_by(SupplierAnswer.updated_at.desc(), SupplierAnswer.id.desc())
         .limit(limit)
         .options(selectinload(SupplierAnswer.organisation), selectinload(SupplierAnswer.need))
     )

@@ -301,13 +301,21 @@ def budget_totals(plan_ids: Sequence[int]) -> dict[int, int]:
     return {plan_id: found.get(plan_id, 0) for plan_id in plan_ids}
 
 
-def recent_plans(limit: int = 5) -> list[Plan]:
+def recent_plans(
+    limit: int = 5, *, organisation_id: int | None = None, standard_id: int | None = None
+) -> list[Plan]:
     """The latest published plans, newest publication first, with their organisations: what
-    anyone may see (never a draft, whoever asks)."""
+    anyone may see (never a draft, whoever asks); optionally only an organisation's, or only
+    those that adapt to a standard (for its feed)."""
+    stmt = select(Plan).where(Plan.status == PlanStatus.PUBLISHED)
+    if organisation_id is not None:
+        stmt = stmt.where(Plan.organisation_id == organisation_id)
+    if standard_id is not None:
+        stmt = stmt.where(
+            Plan.id.in_(select(PlanStandard.plan_id).where(PlanStandard.standard_id == standard_id))
+        )
     stmt = (
-        select(Plan)
-        .where(Plan.status == PlanStatus.PUBLISHED)
-        .order_by(Plan.published_at.desc(), Plan.id.desc())
+        stmt.order_by(Plan.published_at.desc(), Plan.id.desc())
         .limit(limit)
         .options(selectinload(Plan.organisation))
     )

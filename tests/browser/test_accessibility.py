@@ -63,6 +63,8 @@ PAGES: dict[str, list[Visit]] = {
     "compare.show": [Visit("/plans/compare"), Visit("/plans/compare?q=vallentuna")],
     "compare.peers": [Visit("/plans/compare/peers")],
     "tokens.index": [Visit("/account/tokens", MEMBER)],
+    # A notification mail's link: no login, the signed token in the address is the authority.
+    "mail_preferences.preference": [Visit("/mail/preferences/{mail_token}")],
     "api_docs.docs": [Visit("/api/v1/docs")],
     # "{plan}" etc. are the ids of the objects made by `content()`.
     "plans.index": [Visit("/plans"), Visit("/plans?q=bygglov&sort=title", ADMIN)],
@@ -114,6 +116,7 @@ NOT_PAGES = {
     "core.set_language",
     "health.healthz",
     *("dcat.catalog", "dcat.catalog_rdf", "dcat.catalog_ttl"),  # the open-data catalogue (RDF)
+    *("feeds.site", "feeds.needs", "feeds.organisation", "feeds.standard"),  # Atom feeds (XML)
 }
 
 
@@ -240,6 +243,7 @@ def content(app) -> dict[str, str]:
     from portal.extensions import db
     from portal.needs import services as need_services
     from portal.needs.models import SupportStatus
+    from portal.notifications.mail import preference_token
     from portal.orgs.models import Organisation, OrganisationKind
     from portal.orgs.services import register_organisation
     from portal.plans import services as plans
@@ -330,6 +334,7 @@ def content(app) -> dict[str, str]:
             "need": str(need.id),
             "answer": str(answer.id),
             "open_need": str(open_need.id),
+            "mail_token": preference_token(member),
         }
         db.session.remove()
         return ids

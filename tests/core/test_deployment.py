@@ -72,12 +72,25 @@ def test_units_run_commands_and_options_the_cli_has(runner):
     }
     assert commands["portal-search.service"] == ["search", "update", "--watch"]
     assert commands["portal-search-prune.service"][:2] == ["search", "prune"]
+    assert commands["portal-notify-send.service"] == ["notify", "send"]
+    assert commands["portal-notify-digest@.service"] == ["notify", "digest", "%i"]
     for words in commands.values():
-        command = [word for word in words if not word.startswith("-") and not word.isdigit()]
+        # A template's instance (%i) is an argument: the timers name daily and weekly.
+        command = [w for w in words if not w.startswith(("-", "%")) and not w.isdigit()]
         result = runner.invoke(args=[*command, "--help"])
         assert result.exit_code == 0, result.output
         options = [word for word in words if word.startswith("--")]
         assert all(option in result.output for option in options), (words, result.output)
+
+
+def test_mail_timers_start_the_mail_jobs(runner):
+    timers = {unit.name: unit.read_text() for unit in UNITS if unit.suffix == ".timer"}
+    assert "OnCalendar=minutely" in timers["portal-notify-send.timer"]
+    for period in ("daily", "weekly"):
+        assert (
+            f"Unit=portal-notify-digest@{period}.service" in timers[f"portal-notify-{period}.timer"]
+        )
+        assert runner.invoke(args=["notify", "digest", period, "--help"]).exit_code == 0
 
 
 def test_environment_file_keeps_state_in_the_units_state_directory():

@@ -162,32 +162,14 @@ def test_answer_need(app, client, login_as, people, make_need, make_supplier, ac
         assert answers == [] and status == NeedStatus.OPEN
 
 
-def _answer(app, make_user, need_id: int, slug: str) -> int:
-    from portal.needs import services as need_services
-    from portal.needs.models import SupportStatus
-
-    author = make_user(member_of=slug, role="member")
-    with app.app_context():
-        answer = need_services.answer_need(
-            user(author),
-            db.session.get(AdaptationNeed, need_id),
-            org(slug),
-            product="Matris Plan",
-            support_status=SupportStatus.UNDER_CONSIDERATION,
-            body="Vi utreder.",
-        )
-        db.session.commit()
-        return answer.id
-
-
 @pytest.mark.parametrize("actor", ACTORS)
 def test_edit_answer_keeps_history(
-    app, client, login_as, people, make_need, make_supplier, make_user, actor
+    app, client, login_as, people, make_need, make_supplier, make_answer, actor
 ):
     slug = make_supplier()
     users = people(slug)
     need_id = make_need("vallentuna")
-    answer_id = _answer(app, make_user, need_id, slug)
+    answer_id = make_answer(need_id, slug)
     act_as(login_as, users, actor)
     response = client.post(
         f"/needs/{need_id}/answers/{answer_id}/edit",
@@ -215,10 +197,10 @@ def test_edit_answer_keeps_history(
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_accept_answer(app, client, login_as, people, make_need, make_supplier, make_user, actor):
+def test_accept_answer(app, client, login_as, people, make_need, make_supplier, make_answer, actor):
     users = people("vallentuna")
     need_id = make_need("vallentuna")
-    answer_id = _answer(app, make_user, need_id, make_supplier())
+    answer_id = make_answer(need_id, make_supplier())
     act_as(login_as, users, actor)
     response = client.post(f"/needs/{need_id}/answers/{answer_id}/accept", data={"accepted": "1"})
     with app.app_context():
