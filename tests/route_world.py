@@ -72,8 +72,10 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
     a published plan, a draft experience with a comment, a need with a backing and a supplier's
     answer, a pending membership request and an API token."""
     from portal.experiences import services as experiences
+    from portal.follows import services as follows
     from portal.needs import services as needs
     from portal.needs.models import SupportStatus
+    from portal.notifications.models import Notification
     from portal.orgs import services as orgs
     from portal.orgs.models import OrganisationKind
     from portal.plans import services as plans
@@ -126,6 +128,11 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
         )
         membership = orgs.request_membership(_user(applicant_id), org_a)
         token, _secret = tokens.create_token(owner, name="world", write=True)
+        # The owner follows the need, and is told of the membership request (as an admin).
+        follow, _new = follows.follow(owner, "organization", OTHER_ORG)
+        notification = db.session.scalar(
+            select(Notification).where(Notification.user_id == owner_id)
+        )
         standard = db.session.scalars(select(Standard).order_by(Standard.id)).first()
         db.session.commit()
         world = RouteWorld(
@@ -142,6 +149,8 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "organisation_id": org_b.id,  # the organisation backing the need
                 "membership_id": membership.id,
                 "token_id": token.id,
+                "follow_id": follow.id,
+                "notification_id": notification.id,
                 "slug": OWNER_ORG,
                 "slug_or_code": OWNER_ORG,
                 "code": "sv",  # a language

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.core.boundary import MAX_ID
 from portal.core.rules import require_login
 from portal.core.urls import path_for
 from portal.errors import NotFound, ValidationError
@@ -51,8 +52,12 @@ class FollowedThing:
 
 
 def _id(text: str) -> int | None:
+    """The id a text names: ASCII digits within the database's integer range, else None."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    if not (text.isascii() and text.isdigit() and len(text) < 12):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def _resolve(actor: User | None, target_type: FollowTarget, target: str) -> tuple[str, str, str]:

@@ -6,7 +6,14 @@ import marshmallow as ma
 from marshmallow import fields
 
 from portal.api.auth import authenticated, require_user
-from portal.api.common import PaginationArgsSchema, UtcDateTime, api_write, page_schema, paginated
+from portal.api.common import (
+    PaginationArgsSchema,
+    UtcDateTime,
+    api_write,
+    id_field,
+    page_schema,
+    paginated,
+)
 from portal.api.resources import api_blueprint
 from portal.core.pagination import Page
 from portal.notifications import services
@@ -45,7 +52,7 @@ class NotificationArgsSchema(PaginationArgsSchema):
 
 class MarkReadSchema(ma.Schema):
     ids = fields.List(
-        fields.Integer(),
+        id_field(),
         load_default=None,
         validate=ma.validate.Length(max=1000),
         metadata={"description": "The notifications to mark as read; all when empty or absent."},

@@ -389,18 +389,22 @@ def _members(organisation_id: int | None, *, role: Role | None = None) -> set[in
 
 def _tell(
     user_ids: Iterable[int],
-    *,
     kind: NotificationKind,
-    subject_type: SubjectType,
-    subject_id: int,
-    dedupe_key: str,
+    subject: tuple[SubjectType, int],
+    event: str = "",
+    *,
     actor: User | None,
-    actor_organisation_id: int | None = None,
+    organisation_id: int | None = None,
+    dedupe_as: str | None = None,
 ) -> list[Notification]:
-    """Notify each of these users once (never the actor; never twice for one dedupe key)."""
+    """Tell each of these users of one event about `subject` (type, id), once: never the
+    actor, never twice for one dedupe key ("kind:subject_type:id[:event]"; `dedupe_as` in
+    place of the kind makes events of several kinds one, e.g. an experience published)."""
     recipients = set(user_ids) - ({actor.id} if actor is not None else set())
     if not recipients:
         return []
+    subject_type, subject_id = subject
+    dedupe_key = f"{dedupe_as or kind}:{subject_type}:{subject_id}" + (f":{event}" if event else "")
     already = set(
         db.session.scalars(
             select(Notification.user_id).where(
@@ -414,7 +418,7 @@ def _tell(
             kind=kind,
             subject_type=subject_type,
             subject_id=subject_id,
-            actor_organisation_id=actor_organisation_id,
+            actor_organisation_id=organisation_id,
             dedupe_key=dedupe_key,
         )
         for user_id in sorted(recipients - already)
@@ -435,22 +439,20 @@ def notify_plan_published(actor: User | None, plan: Plan, revision: PlanRevision
     audience = _followers(
         [(FollowTarget.ORGANIZATION, plan.organisation_id), (FollowTarget.PLAN, plan.id)]
     ) | _members(plan.organisation_id)
-    common = dict(
-        subject_type=SubjectType.PLAN,
-        subject_id=plan.id,
-        actor=actor,
-        actor_organisation_id=plan.organisation_id,
-    )
-    _tell(audience, kind=kind, dedupe_key=f"{kind}:plan:{plan.id}:rev:{revision.number}", **common)
+    subject = (SubjectType.PLAN, plan.id)
+    by = dict(actor=actor, organisation_id=plan.organisation_id)
+    _tell(audience, kind, subject, f"rev:{revision.number}", **by)
     for step in plan.steps:
         if step.id is None or not step.standards:
             continue
         followers = _followers((FollowTarget.STANDARD, s.id) for s in step.standards)
+        # Those told of the new plan need not hear of each of its steps as well.
         _tell(
             followers - audience if first else followers,
-            kind=Kind.PLAN_STEP_ABOUT_STANDARD,
-            dedupe_key=f"plan_step_about_standard:plan:{plan.id}:step:{step.id}",
-            **common,
+            Kind.PLAN_STEP_ABOUT_STANDARD,
+            subject,
+            f"step:{step.id}",
+            **by,
         )
 
 
@@ -458,24 +460,13 @@ def notify_experience_published(actor: User | None, experience: Experience) -> N
     """A published experience tells the followers of its standards and of its tags (once)."""
     if experience.status != ExperienceStatus.PUBLISHED:
         return
-    dedupe = f"experience_published:experience:{experience.id}"
-    common = dict(
-        subject_type=SubjectType.EXPERIENCE,
-        subject_id=experience.id,
-        dedupe_key=dedupe,
-        actor=actor,
-        actor_organisation_id=experience.organisation_id,
-    )
-    _tell(
-        _followers((FollowTarget.STANDARD, s.id) for s in experience.standards),
-        kind=Kind.EXPERIENCE_ABOUT_STANDARD,
-        **common,
-    )
-    _tell(
-        _followers((FollowTarget.TAG, t.name) for t in experience.tags),
-        kind=Kind.EXPERIENCE_TAGGED,
-        **common,
-    )
+    subject = (SubjectType.EXPERIENCE, experience.id)
+    by = dict(actor=actor, organisation_id=experience.organisation_id)
+    standards = _followers((FollowTarget.STANDARD, s.id) for s in experience.standards)
+    tags = _followers((FollowTarget.TAG, t.name) for t in experience.tags)
+    once = "experience_published"
+    _tell(standards, Kind.EXPERIENCE_ABOUT_STANDARD, subject, dedupe_as=once, **by)
+    _tell(tags - standards, Kind.EXPERIENCE_TAGGED, subject, dedupe_as=once, **by)
 
 
 def notify_experience_commented(actor: User | None, comment: ExperienceComment) -> None:
@@ -483,12 +474,12 @@ def notify_experience_commented(actor: User | None, comment: ExperienceComment) 
     experience = comment.experience
     if experience.status != ExperienceStatus.PUBLISHED or experience.author_id is None:
         return
+    subject = (SubjectType.EXPERIENCE, experience.id)
     _tell(
         {experience.author_id},
-        kind=Kind.EXPERIENCE_COMMENTED,
-        subject_type=SubjectType.EXPERIENCE,
-        subject_id=experience.id,
-        dedupe_key=f"experience_commented:experience:{experience.id}:comment:{comment.id}",
+        Kind.EXPERIENCE_COMMENTED,
+        subject,
+        f"comment:{comment.id}",
         actor=actor,
     )
 
@@ -503,99 +494,74 @@ def notify_need_posted(actor: User | None, need: AdaptationNeed) -> None:
     """A need about a standard tells that standard's followers (once per need)."""
     if need.standard_id is None:
         return
+    followers = _followers([(FollowTarget.STANDARD, need.standard_id)])
+    subject = (SubjectType.NEED, need.id)
     _tell(
-        _followers([(FollowTarget.STANDARD, need.standard_id)]),
-        kind=Kind.NEED_ABOUT_STANDARD,
-        subject_type=SubjectType.NEED,
-        subject_id=need.id,
-        dedupe_key=f"need_about_standard:need:{need.id}",
+        followers,
+        Kind.NEED_ABOUT_STANDARD,
+        subject,
         actor=actor,
-        actor_organisation_id=need.organisation_id,
+        organisation_id=need.organisation_id,
     )
 
 
 def _tell_need(
     actor: User | None,
-    need: AdaptationNeed,
     kind: NotificationKind,
+    need: AdaptationNeed,
     event: str,
     organisation_id: int | None,
+    also: set[int] | None = None,
 ) -> None:
-    _tell(
-        _need_audience(need),
-        kind=kind,
-        subject_type=SubjectType.NEED,
-        subject_id=need.id,
-        dedupe_key=f"{kind}:need:{need.id}:{event}",
-        actor=actor,
-        actor_organisation_id=organisation_id,
-    )
+    """Tell the need's audience (and `also` these users) of one event, by `organisation_id`."""
+    audience = _need_audience(need) | (also or set())
+    subject = (SubjectType.NEED, need.id)
+    _tell(audience, kind, subject, event, actor=actor, organisation_id=organisation_id)
 
 
 def notify_need_answered(actor: User | None, answer: SupplierAnswer) -> None:
     """A new supplier answer tells the need's audience."""
-    _tell_need(
-        actor, answer.need, Kind.NEED_ANSWERED, f"answer:{answer.id}", answer.organisation_id
-    )
+    event = f"answer:{answer.id}"
+    _tell_need(actor, Kind.NEED_ANSWERED, answer.need, event, answer.organisation_id)
 
 
 def notify_need_backed(actor: User | None, backing: NeedBacking) -> None:
     """A new backing tells the need's audience."""
-    _tell_need(
-        actor, backing.need, Kind.NEED_BACKED, f"backing:{backing.id}", backing.organisation_id
-    )
+    event = f"backing:{backing.id}"
+    _tell_need(actor, Kind.NEED_BACKED, backing.need, event, backing.organisation_id)
 
 
 def notify_need_status_changed(actor: User | None, need: AdaptationNeed) -> None:
     """A status change tells the need's audience (each change is its own event)."""
-    _tell_need(
-        actor,
-        need,
-        Kind.NEED_STATUS_CHANGED,
-        f"status:{need.status}:{utcnow().isoformat()}",
-        need.organisation_id,
-    )
+    event = f"{need.status}:{utcnow().isoformat()}"
+    _tell_need(actor, Kind.NEED_STATUS_CHANGED, need, event, need.organisation_id)
 
 
 def notify_answer_accepted(actor: User | None, answer: SupplierAnswer) -> None:
     """An accepted answer tells the need's audience and the answering supplier's members
     (once per answer)."""
-    need = answer.need
-    _tell(
-        _need_audience(need) | _members(answer.organisation_id),
-        kind=Kind.NEED_ANSWER_ACCEPTED,
-        subject_type=SubjectType.NEED,
-        subject_id=need.id,
-        dedupe_key=f"need_answer_accepted:need:{need.id}:answer:{answer.id}",
-        actor=actor,
-        actor_organisation_id=answer.organisation_id,
+    supplier = _members(answer.organisation_id)
+    event = f"answer:{answer.id}"
+    _tell_need(
+        actor, Kind.NEED_ANSWER_ACCEPTED, answer.need, event, answer.organisation_id, supplier
     )
+
+
+def _tell_membership(
+    actor: User | None, kind: NotificationKind, membership: Membership, users: set[int], event: str
+) -> None:
+    subject = (SubjectType.MEMBERSHIP, membership.id)
+    _tell(users, kind, subject, event, actor=actor, organisation_id=membership.organisation_id)
 
 
 def notify_membership_requested(actor: User | None, membership: Membership) -> None:
-    """A request to join tells the organisation's active admins."""
-    _tell(
-        _members(membership.organisation_id, role=Role.ADMIN),
-        kind=Kind.MEMBERSHIP_REQUESTED,
-        subject_type=SubjectType.MEMBERSHIP,
-        subject_id=membership.id,
-        dedupe_key=f"membership_requested:membership:{membership.id}:{utcnow().isoformat()}",
-        actor=actor,
-        actor_organisation_id=membership.organisation_id,
-    )
+    """A request to join tells the organisation's active admins (each request anew)."""
+    admins = _members(membership.organisation_id, role=Role.ADMIN)
+    event = utcnow().isoformat()
+    _tell_membership(actor, Kind.MEMBERSHIP_REQUESTED, membership, admins, event)
 
 
 def notify_membership_decided(actor: User | None, membership: Membership) -> None:
     """The decision on a request tells the person who asked."""
-    _tell(
-        {membership.user_id},
-        kind=Kind.MEMBERSHIP_DECIDED,
-        subject_type=SubjectType.MEMBERSHIP,
-        subject_id=membership.id,
-        dedupe_key=(
-            f"membership_decided:membership:{membership.id}:"
-            f"{membership.status}:{(membership.decided_at or utcnow()).isoformat()}"
-        ),
-        actor=actor,
-        actor_organisation_id=membership.organisation_id,
-    )
+    event = f"{membership.status}:{(membership.decided_at or utcnow()).isoformat()}"
+    _tell_membership(actor, Kind.MEMBERSHIP_DECIDED, membership, {membership.user_id}, event)

@@ -163,6 +163,8 @@ def test_api_follow_contract(app, client, users, make_token, make_need):
     assert by_code.status_code == 201 and by_code.json["name"] == "Gotland"
     for bad in [
         {"type": "need", "target": 999999},
+        {"type": "need", "target": 2**31},  # beyond PostgreSQL's INTEGER
+        {"type": "plan", "target": "²"},  # a digit only to Unicode
         {"type": "standard", "target": "finns-inte"},
         {"type": "organization", "target": "finns-inte"},
         {"type": "tag", "target": "finns-inte"},
