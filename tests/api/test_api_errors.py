@@ -88,7 +88,7 @@ def writer(make_user, make_token) -> dict[str, str]:
         ({"name": 12}, "name"),
         ({"name": "x" * 201}, "name"),
         ({"name": "a\u0000b"}, "name"),
-        ({}, "name"),
+        ({"email_notifications": "hourly"}, "email_notifications"),
         ([1, 2], "_schema"),
     ],
 )

@@ -28,6 +28,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # organisation's token may use them (on its own account), so the outsider check skips them.
 OWN_ACCOUNT_WRITES = {
     ("PATCH", "/api/v1/me"): "changes the caller's own display name",
+    ("POST", "/api/v1/me/follows"): "the caller follows something public, for themselves",
+    ("POST", "/api/v1/me/notifications/read"): "marks the caller's own notifications read",
 }
 
 
