@@ -122,8 +122,12 @@ def test_reopen(app, client, login_as, users, make_plan, actor):
     response = client.post(f"/plans/{plan_id}/reopen")
     with app.app_context():
         status = db.session.get(Plan, plan_id).status
+        draft = db.session.scalar(select(Plan).where(Plan.working_copy_of_id == plan_id))
     if actor in WRITERS:
-        assert status == PlanStatus.DRAFT
+        # The archived plan stays as it is; the next version is a working copy beside it.
+        assert status == PlanStatus.ARCHIVED
+        assert draft is not None and draft.status == PlanStatus.DRAFT
+        assert response.headers["Location"].endswith(f"/plans/{draft.id}")
     else:
         assert_refused(response, actor)
         assert plans_snapshot(app) == before
