@@ -166,8 +166,8 @@ def test_editor_journey_through_the_pages(app, client, login_as, make_user):
     draft_url = client.post(f"/plans/{plan_id}/reopen").headers["Location"]
     draft_id = int(draft_url.rsplit("/", 1)[1])
     # The published plan's edit link leads to the draft of its next version.
-    assert client.get(f"/plans/{plan_id}/edit").headers["Location"].endswith(
-        f"/plans/{draft_id}/edit"
+    assert (
+        client.get(f"/plans/{plan_id}/edit").headers["Location"].endswith(f"/plans/{draft_id}/edit")
     )
     form = client.get(f"/plans/{draft_id}/edit").get_data(as_text=True)
     step_id = re.search(r'name="steps-0-id" type="hidden" value="(\d+)"', form).group(1)
@@ -176,8 +176,8 @@ def test_editor_journey_through_the_pages(app, client, login_as, make_user):
         data=plan_form(**{"steps-0-id": step_id, "steps-0-cost_sek": "250000"}),
     )
     assert response.status_code == 302
-    assert client.post(f"/plans/{draft_id}/publish").headers["Location"].endswith(
-        f"/plans/{plan_id}"
+    assert (
+        client.post(f"/plans/{draft_id}/publish").headers["Location"].endswith(f"/plans/{plan_id}")
     )
     html = client.get(f"/plans/{plan_id}/history/compare?a=1&b=2").get_data(as_text=True)
     assert "<del>100\u00a0000\u00a0kr</del> → <ins>250\u00a0000\u00a0kr</ins>" in html

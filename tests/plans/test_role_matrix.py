@@ -18,17 +18,6 @@ ACTORS = ["anonymous", "other_org_member", "member", "editor", "org_admin", "sit
 WRITERS = {"editor", "org_admin", "site_admin"}
 
 
-@pytest.fixture
-def users(make_user) -> dict[str, int]:
-    return {
-        "other_org_member": make_user(member_of="gotland", role="admin"),
-        "member": make_user(member_of="vallentuna", role="member"),
-        "editor": make_user(member_of="vallentuna", role="editor"),
-        "org_admin": make_user(member_of="vallentuna", role="admin"),
-        "site_admin": make_user(site_admin=True),
-    }
-
-
 def act_as(client, login_as, users, actor):
     if actor != "anonymous":
         login_as(users[actor])
