@@ -419,3 +419,34 @@ def test_a_working_copy_carries_every_collection_of_the_plan(app, make_plan, mak
         names = {rel.key for rel in services._content_collections()}
         assert {"strategies", "decisions", "partners", "maturity", "standards", "steps"} <= names
         assert "revisions" not in names
+
+
+@pytest.mark.usefixtures("search_index")
+def test_publishing_the_working_copy_makes_its_text_searchable(
+    app, client, login_as, users, in_revision
+):
+    from tests.search.support import index_now
+
+    plan_id, _draft_id = in_revision
+    login_as(users["editor"])
+    client.post(f"/plans/{plan_id}/publish")
+    with app.app_context():
+        index_now()
+    hits = client.get(f"/api/v1/search?q={DRAFT_WORD}").json["items"]
+    assert [hit["url"].rsplit("/", 1)[-1] for hit in hits] == [str(plan_id)]
+    assert client.get(f"/api/v1/search?q={PUBLISHED_WORD}").json["total"] == 0
+
+
+def test_demo_plans_carry_their_original_publication_dates(ctx):
+    from portal.orgs.models import Organisation
+    from portal.seed import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    for slug, year in (("gotland", 2018), ("vallentuna", 2017)):
+        (plan,) = db.session.scalars(
+            select(Plan).join(Organisation).where(Organisation.slug == slug)
+        )
+        (revision,) = plan.revisions
+        assert plan.published_at.year == revision.published_at.year == year, slug
+        assert plan.created_at.year == plan.updated_at.year == year, slug
