@@ -27,14 +27,7 @@ from portal.plans.forms import (
     STEP_STATUS_LABELS,
     PlanForm,
 )
-from portal.plans.models import (
-    TEXT_SECTIONS,
-    AdoptionStatus,
-    Plan,
-    PlanRevision,
-    PlanStatus,
-    StepStatus,
-)
+from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus, StepStatus
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -583,8 +576,8 @@ def _workflow(plan_id: int, action, done_message: str):
     # Go on to the plan the action leaves: the working copy it started, or the published plan
     # a working copy went into (published or discarded).
     shown = done[0] if done else plan
-    if isinstance(shown, PlanRevision):
-        shown = shown.plan
+    if not isinstance(shown, Plan):
+        shown = shown.plan  # a published revision
     return redirect(url_for("plans.show", plan_id=shown.id))
 
 
