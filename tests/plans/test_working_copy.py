@@ -247,6 +247,11 @@ def test_second_reopen_while_a_draft_exists_is_refused(app, client, login_as, us
     response = client.post(f"/plans/{plan_id}/reopen", follow_redirects=True)
     assert "En ny version av planen skrivs redan" in response.get_data(as_text=True)
     assert plans_snapshot(app) == before
+    # The published plan can still be archived or marked current while its draft is written.
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert f'action="/plans/{plan_id}/archive"' in page
+    assert f'action="/plans/{plan_id}/discard"' in page
+    assert f'action="/plans/{plan_id}/reopen"' not in page
     # Editing the published plan leads to its draft.
     assert (
         client.get(f"/plans/{plan_id}/edit").headers["Location"].endswith(f"/plans/{draft_id}/edit")
