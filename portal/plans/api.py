@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_smorest import abort
@@ -46,6 +47,7 @@ from portal.plans.models import (
     TEXT_SECTIONS,
     AdoptionStatus,
     Plan,
+    PlanRevision,
     PlanStatus,
     StepStatus,
 )
@@ -54,7 +56,11 @@ blp = api_blueprint(
     "api_plans",
     __name__,
     "Action plans (handlingsplaner): published and archived plans are public; "
-    "drafts only for members of the owning organisation.",
+    "drafts only for members of the owning organisation. While the next version of a "
+    "published plan is written (POST /plans/{id}/reopen), the plan keeps serving its "
+    "published version to everyone; its members read the draft with ?version=draft, "
+    "PUT and PATCH change the draft, publish makes it the plan's new version and discard "
+    "throws it away.",
     tag="Action plans",
 )
 
@@ -184,6 +190,23 @@ class PlanDetailSchema(PlanSummarySchema):
     budget = fields.Nested(BudgetSchema, required=True)
     revisions = fields.List(fields.Nested(RevisionSummarySchema), required=True)
     created_at = UtcDateTime(required=True)
+    working_copy_of = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "On the draft of a plan's next version: the id of the published "
+            "plan it will replace when published (null on every other plan)."
+        },
+    )
+    working_copy = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The id of the draft of this plan's next version, when one is being "
+            "written and the caller is a member of the organisation (else null). Read it with "
+            "?version=draft or by its id."
+        },
+    )
 
 
 class RevisionSchema(ma.Schema):
@@ -252,6 +275,19 @@ class PlanFilterSchema(QueryArgsSchema):
 
 class PlanListArgsSchema(PlanFilterSchema, PaginationArgsSchema):
     pass
+
+
+class PlanVersionArgsSchema(QueryArgsSchema):
+    version = fields.String(
+        load_default="published",
+        validate=validate.OneOf(["published", "draft"]),
+        metadata={
+            "description": "published (the default): the plan as everyone sees it. draft: the "
+            "draft of its next version when one is being written and the caller is a member "
+            "of the organisation; otherwise the plan as without it. PUT and PATCH change that "
+            "draft, so their If-Match takes the ETag of the ?version=draft answer."
+        },
+    )
 
 
 class StrategyInputSchema(ma.Schema):
@@ -441,6 +477,8 @@ def _detail(plan: Plan) -> dict[str, Any]:
         "budget": _budget(budget),
         "revisions": sorted(plan.revisions, key=lambda r: r.number),
         "created_at": plan.created_at,
+        "working_copy_of": plan.working_copy_of_id,
+        "working_copy": getattr(services.working_copy_for(current_actor(), plan), "id", None),
     }
 
 
@@ -633,11 +671,18 @@ def export_plans(args: dict):
 
 
 @blp.route("/plans/<int:plan_id>")
+@blp.arguments(PlanVersionArgsSchema, location="query")
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
-def get_plan(plan_id: int):
-    """Get a whole plan: sections, maturity, standards, steps, budget and revisions."""
+def get_plan(args: dict, plan_id: int):
+    """Get a whole plan: sections, maturity, standards, steps, budget and revisions
+    (?version=draft: the draft of its next version, for members)."""
     plan = _get_plan(plan_id)
+    # A PUT or PATCH compares If-Match with this answer (portal/api/conditional.py): it is the
+    # draft they change, so it is the draft's version they must have read.
+    if args["version"] == "draft" or request.method in ("PUT", "PATCH"):
+        draft = services.working_copy_for(current_actor(), plan)
+        plan = _get_plan(draft.id) if draft is not None else plan
     return _detail(plan), 200, last_modified(plan.updated_at)
 
 
@@ -687,7 +732,9 @@ def _update(plan_id: int, body: dict) -> dict:
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def replace_plan(body: dict, plan_id: int):
-    """Replace a draft plan's content (fields left out become empty)."""
+    """Replace a draft plan's content, or that of the draft of a published plan's next version
+    (fields left out become empty). A published plan without such a draft is 422: start one
+    with POST /plans/{id}/reopen."""
     return _update(plan_id, body)
 
 
@@ -696,14 +743,16 @@ def replace_plan(body: dict, plan_id: int):
 @blp.response(200, PlanDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def patch_plan(body: dict, plan_id: int):
-    """Change some fields of a draft plan; a list given (e.g. steps) replaces the whole list."""
-    plan = _get_plan(plan_id)
+    """Change some fields of a draft plan (or of the draft of a published plan's next version);
+    a list given (e.g. steps) replaces the whole list."""
+    plan = services.editable_version(_get_plan(plan_id))
     return _update(plan_id, {**_as_body(plan), **body})
 
 
-def _workflow(plan: Plan, _changed: object) -> dict:
-    """Answer a move through the plan's life (publish, archive, reopen, make current)."""
-    return _detail(plan)
+def _workflow(_plan: Plan, changed: Plan | PlanRevision) -> dict:
+    """Answer a move through the plan's life with the plan it leaves: publish the published
+    plan, reopen the draft it started, discard the published plan, the others the plan."""
+    return _detail(changed.plan if isinstance(changed, PlanRevision) else changed)
 
 
 for _action, _name, _service, _doc in (
@@ -711,7 +760,9 @@ for _action, _name, _service, _doc in (
         "publish",
         "publish_plan",
         services.publish_plan,
-        "Publish a draft (verified organisations only) and store a revision of it.",
+        "Publish a draft (verified organisations only) and store a revision of it. On a "
+        "published plan whose next version is being written (or on that draft), the draft "
+        "becomes the plan's new version: same id and address, one more revision.",
     ),
     (
         "archive",
@@ -723,7 +774,16 @@ for _action, _name, _service, _doc in (
         "reopen",
         "reopen_plan",
         services.reopen_plan,
-        "Take a published or archived plan back to draft to work on a new version.",
+        "Start the next version of a published or archived plan: a draft beside it, "
+        "answered here (its own id; working_copy_of names this plan). The plan stays "
+        "public and unchanged until the draft is published; 422 if a draft already exists.",
+    ),
+    (
+        "discard",
+        "discard_plan_draft",
+        services.discard_working_copy,
+        "Throw away the draft of a published plan's next version (named by the plan or by "
+        "the draft); answers with the published plan, unchanged. 422 if there is no draft.",
     ),
     (
         "current",

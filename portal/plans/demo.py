@@ -7,7 +7,7 @@ invented for a real organisation. The fictional municipalities get complete plan
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
@@ -25,6 +25,9 @@ from portal.plans.services import (
     StrategyInput,
 )
 from portal.standards.models import Standard
+
+GOTLAND_PUBLISHED_ON = date(2018, 1, 1)
+VALLENTUNA_PUBLISHED_ON = date(2017, 10, 31)
 
 
 def _dimension_ids() -> dict[str, int]:
@@ -384,14 +387,21 @@ def _exists(org: Organisation, title: str) -> bool:
     )
 
 
-def _create(report, actor, org, data: PlanInput, *, example: bool, publish: bool) -> Plan | None:
+def _create(
+    report, actor, org, data: PlanInput, *, example: bool, publish: bool, on: date | None = None
+) -> Plan | None:
+    """Add the plan as a draft, or published (`on` the date it was published, if not today)."""
     if actor is None or org is None or _exists(org, data.title):
         return None
     plan = services.create_plan(actor, org, data)
     plan.is_example = example
     db.session.flush()
     if publish:
-        services.publish_plan(actor, plan)
+        at = datetime.combine(on, time(12), UTC) if on else None
+        services.publish_plan(actor, plan, at=at)
+        if at:
+            plan.created_at = plan.updated_at = at
+            db.session.flush()
     report.count("demo plans", True)
     return plan
 
@@ -400,9 +410,13 @@ def seed_demo_plans(report) -> None:
     """Add the demo plans once; running again changes nothing."""
     standards = _standard_ids()
     gotland_user = _user("gotland@demo.example")
-    _create(report, gotland_user, _org("gotland"), gotland_disa(), example=True, publish=True)
+    # The real plans carry the year they were published (shared/domain.md), not the day the
+    # seed ran: DiSa started in 2018, Vallentuna's plan was written May-October 2017. The day
+    # itself is not public; the first day of DiSa and the end of Vallentuna's work stand in.
+    _create(report, gotland_user, _org("gotland"), gotland_disa(), example=True, publish=True,
+            on=GOTLAND_PUBLISHED_ON)  # fmt: skip
     _create(report, _user("vallentuna@demo.example"), _org("vallentuna"), vallentuna(),
-            example=True, publish=True)  # fmt: skip
+            example=True, publish=True, on=VALLENTUNA_PUBLISHED_ON)  # fmt: skip
 
     exempel, exempel_user = _org("exempelkommunen"), _user("exempel@demo.example")
     old = _create(report, exempel_user, exempel, exempel_archived(), example=True, publish=True)
@@ -413,14 +427,14 @@ def seed_demo_plans(report) -> None:
     )
     if current is not None:
         # A second version: the digitising step turned out dearer.
-        services.reopen_plan(exempel_user, current)
+        draft = services.reopen_plan(exempel_user, current)
         data = exempel_current(standards, cost_change=350_000)
-        ids = {step.title: step.id for step in current.steps}
+        ids = {step.title: step.id for step in draft.steps}
         for step in data.steps:
             # Keeping the step ids lets the revision diff show a change, not a swap.
             step.id = ids.get(step.title)
-        services.update_plan(exempel_user, current, data)
-        services.publish_plan(exempel_user, current)
+        services.update_plan(exempel_user, draft, data)
+        services.publish_plan(exempel_user, draft)
         services.set_current_plan(exempel_user, current)
     _create(report, exempel_user, exempel, exempel_draft(), example=True, publish=False)
 

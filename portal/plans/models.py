@@ -127,6 +127,11 @@ class Plan(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Seeded example plans are labelled as example data in the UI.
     is_example: Mapped[bool] = mapped_column(default=False)
+    # Set on the working copy of a published (or archived) plan: the draft of its next version,
+    # a row of its own that no public query lists. At most one per plan; always a draft.
+    working_copy_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="CASCADE"), unique=True
+    )
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship()
@@ -147,6 +152,12 @@ class Plan(TimestampMixin, db.Model):
     )
     steps: Mapped[list[PlanStep]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanStep.position"
+    )
+    working_copy_of: Mapped[Plan | None] = relationship(
+        remote_side=[id], back_populates="working_copy"
+    )
+    working_copy: Mapped[Plan | None] = relationship(
+        back_populates="working_copy_of", uselist=False, passive_deletes=True
     )
     # Revisions are never deleted through the portal; passive_deletes leaves them to the DB.
     revisions: Mapped[list[PlanRevision]] = relationship(
@@ -260,6 +271,9 @@ class PlanStep(db.Model):
     cost_sek: Mapped[int | None] = mapped_column(BigInteger)
     responsible: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[StepStatus] = enum_column(StepStatus, default=StepStatus.PLANNED)
+    # On a working copy's step: the published step it continues. Publishing the working copy
+    # writes into that step, so its id (which experiences and revision diffs refer to) stays.
+    copied_from_id: Mapped[int | None] = set_null_fk("plan_steps.id", index=False)
 
     plan: Mapped[Plan] = relationship(back_populates="steps")
     standards: Mapped[list[Standard]] = relationship(

@@ -9,7 +9,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import ONETOMANY, RelationshipProperty, contains_eager, selectinload
 
 from portal.accounts.models import User
 from portal.core.database import lock_for_update, lock_row
@@ -214,6 +215,8 @@ def public_plans_query(
             and_(
                 Plan.status == PlanStatus.DRAFT,
                 Plan.organisation_id.in_(list(draft_organisation_ids)),
+                # A working copy is listed as its published plan, never beside it.
+                Plan.working_copy_of_id.is_(None),
             ),
         )
     stmt = select(Plan).where(visible)
@@ -323,8 +326,9 @@ def recent_plans(
 
 
 def list_organisation_plans(actor: User | None, org: Organisation) -> list[Plan]:
-    """The organisation's plans the actor may see: drafts only for its members."""
-    stmt = select(Plan).where(Plan.organisation_id == org.id)
+    """The organisation's plans the actor may see: drafts only for its members (a working copy
+    never: its published plan stands for it)."""
+    stmt = select(Plan).where(Plan.organisation_id == org.id, Plan.working_copy_of_id.is_(None))
     if not is_member(actor, org):
         stmt = stmt.where(Plan.status != PlanStatus.DRAFT)
     order = case((Plan.is_current, 0), else_=1)
@@ -606,14 +610,18 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
 def update_plan(
     actor: User | None, plan: Plan, data: PlanInput, *, loaded_version: str | None = None
 ) -> Plan:
-    """Change a draft plan; a published plan is first taken back to draft for a new version.
+    """Change a draft plan, or the working copy of a published one (its next version).
     `loaded_version` (from the edit form) refuses the change if someone else saved since."""
     _require_plan_editor(actor, plan)
     _lock_plan(plan)
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError(
-            _("Only drafts can be edited. Start a new version (back to draft) first.")
-        )
+        draft = _working_copy_of(plan)
+        if draft is None:
+            raise ValidationError(
+                _("The plan is published: start a new version first, then edit that draft.")
+            )
+        plan = draft
+        lock_for_update(plan, "status", "updated_at")
     require_unchanged_since(plan, loaded_version)
     errors = _validate(data, plan.organisation)
     raise_field_errors(errors)
@@ -708,14 +716,32 @@ def _lock_plan(plan: Plan) -> None:
     lock_for_update(plan, "status", "is_current", "updated_at")
 
 
-def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
-    """Publish a draft and store an immutable revision of it (verified organisations only)."""
+def publish_plan(actor: User | None, plan: Plan, *, at: datetime | None = None) -> PlanRevision:
+    """Publish a draft and store an immutable revision of it (verified organisations only).
+
+    A working copy (or a published plan that has one) publishes into the published plan:
+    its content replaces the public one, which keeps its id and address and gains the
+    revision; the working copy is gone. `at` dates a plan published before it came to the
+    portal (the demo's real plans); by default now."""
     _require_plan_editor(actor, plan)
-    _lock_plan(plan)
-    if not plan.organisation.verified:
+    public = plan.working_copy_of if plan.working_copy_of_id else plan
+    _lock_plan(public)
+    if not public.organisation.verified:
         raise ValidationError(_("The organisation must be verified before it can publish."))
-    if plan.status != PlanStatus.DRAFT:
+    if public.status == PlanStatus.DRAFT:
+        return _add_revision(actor, public, at)
+    draft = _working_copy_of(public)
+    if draft is None:
         raise ValidationError(_("Only drafts can be published."))
+    _take_content(public, draft)
+    db.session.delete(draft)
+    db.session.flush()
+    return _add_revision(actor, public, at)
+
+
+def _add_revision(actor: User | None, plan: Plan, at: datetime | None) -> PlanRevision:
+    """Mark the plan published now (current if its organisation has no other) and store the
+    revision of what it says."""
     db.session.flush()
     number = (
         db.session.scalar(
@@ -723,9 +749,10 @@ def publish_plan(actor: User | None, plan: Plan) -> PlanRevision:
         )
         or 0
     ) + 1
-    now = utcnow()
+    now = at or utcnow()
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = now
+    plan.updated_at = now
     if not db.session.scalar(
         select(Plan.id).where(
             Plan.organisation_id == plan.organisation_id,
@@ -760,15 +787,176 @@ def archive_plan(actor: User | None, plan: Plan) -> Plan:
 
 
 def reopen_plan(actor: User | None, plan: Plan) -> Plan:
-    """Take a published or archived plan back to draft, to work on a new version."""
+    """Start the next version of a published or archived plan: a working copy of it, which
+    its organisation edits while the plan itself stays public and unchanged. Returns the
+    working copy."""
     _require_plan_editor(actor, plan)
     _lock_plan(plan)
     if plan.status == PlanStatus.DRAFT:
         raise ValidationError(_("The plan is already a draft."))
-    plan.status = PlanStatus.DRAFT
-    plan.is_current = False
+    if _working_copy_of(plan) is not None:
+        raise ValidationError(
+            _("A new version of this plan is already being written; edit that draft.")
+        )
+    draft = _copy_plan(plan)
+    db.session.add(draft)
     db.session.flush()
-    return plan
+    return draft
+
+
+def discard_working_copy(actor: User | None, plan: Plan) -> Plan:
+    """Throw away the draft of a plan's next version (named by the plan or by the draft);
+    the published plan stays as it is. Returns the published plan."""
+    _require_plan_editor(actor, plan)
+    public = plan.working_copy_of if plan.working_copy_of_id else plan
+    _lock_plan(public)
+    draft = _working_copy_of(public)
+    if draft is None:
+        raise ValidationError(_("There is no draft of a new version to discard."))
+    db.session.delete(draft)
+    db.session.flush()
+    return public
+
+
+def working_copy_for(actor: User | None, plan: Plan) -> Plan | None:
+    """The draft of the plan's next version, if there is one and the actor may see it."""
+    if plan.status == PlanStatus.DRAFT or not is_member(actor, plan.organisation):
+        return None
+    return plan.working_copy
+
+
+def editable_version(plan: Plan) -> Plan:
+    """What an edit of this plan changes: its working copy when it has one, else itself."""
+    if plan.status == PlanStatus.DRAFT:
+        return plan
+    return plan.working_copy or plan
+
+
+def plans_in_revision(actor: User | None, plans: Sequence[Plan]) -> set[int]:
+    """Ids of those plans that have a draft of a next version the actor may see (one query)."""
+    visible = [
+        p.id for p in plans if p.status != PlanStatus.DRAFT and is_member(actor, p.organisation)
+    ]
+    if not visible:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Plan.working_copy_of_id).where(Plan.working_copy_of_id.in_(visible))
+        )
+    )
+
+
+def _working_copy_of(plan: Plan) -> Plan | None:
+    """The plan's working copy, read afresh (after the plan's lock, a concurrent start or
+    discard of it has finished)."""
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.working_copy_of_id == plan.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+# What a working copy does not take from its plan, nor give back when published: identity,
+# state and history. Every other column (and every column a later change adds) is content.
+_NOT_CONTENT = frozenset(
+    {
+        "id",
+        "organisation_id",
+        "status",
+        "is_current",
+        "created_at",
+        "updated_at",
+        "created_by_id",
+        "published_at",
+        "working_copy_of_id",
+    }
+)
+
+
+def _content_collections() -> list[RelationshipProperty]:
+    """The plan's parts (strategies, steps, ...): every collection it owns, whatever module
+    added it, so that a working copy carries each of them."""
+    return [
+        rel
+        for rel in sa_inspect(Plan).relationships
+        if rel.uselist and rel.direction is ONETOMANY and rel.cascade.delete_orphan
+    ]
+
+
+def _copy_columns(source: Any, target: Any, skip: frozenset[str]) -> None:
+    for column in sa_inspect(type(source)).column_attrs:
+        if column.key not in skip:
+            setattr(target, column.key, getattr(source, column.key))
+
+
+def _copy_row(row: Any, parent_key: str) -> Any:
+    """A new row with `row`'s content, its owned rows copied too and its links to shared rows
+    (a step's standards) kept; `parent_key` is the column that names the owner."""
+    mapper = sa_inspect(type(row))
+    copy = mapper.class_()
+    skip = frozenset({*(c.key for c in mapper.primary_key), parent_key})
+    _copy_columns(row, copy, skip)
+    for rel in mapper.relationships:
+        if rel.secondary is not None:
+            setattr(copy, rel.key, list(getattr(row, rel.key)))
+        elif rel.uselist and rel.direction is ONETOMANY and rel.cascade.delete_orphan:
+            (fk,) = rel.remote_side
+            setattr(copy, rel.key, [_copy_row(child, fk.key) for child in getattr(row, rel.key)])
+    if hasattr(copy, "copied_from_id"):
+        copy.copied_from_id = row.id
+    return copy
+
+
+def _copy_plan(plan: Plan) -> Plan:
+    """A working copy of a public plan: a draft with the same content and parts."""
+    draft = Plan(
+        organisation_id=plan.organisation_id,
+        status=PlanStatus.DRAFT,
+        is_current=False,
+        created_by_id=plan.created_by_id,
+        working_copy_of_id=plan.id,
+    )
+    _copy_columns(plan, draft, _NOT_CONTENT)
+    for rel in _content_collections():
+        (fk,) = rel.remote_side
+        setattr(draft, rel.key, [_copy_row(row, fk.key) for row in getattr(plan, rel.key)])
+    return draft
+
+
+def _take_content(public: Plan, draft: Plan) -> None:
+    """Put the working copy's content into the published plan: columns copied, parts moved
+    over (a part that continues a published one, like a step, is written into it instead, so
+    its id stays)."""
+    _copy_columns(draft, public, _NOT_CONTENT)
+    moves: dict[str, list[Any]] = {}
+    for rel in _content_collections():
+        published = {row.id: row for row in getattr(public, rel.key)}
+        kept, rows = [], []
+        for row in getattr(draft, rel.key):
+            continued = published.get(getattr(row, "copied_from_id", None))
+            if continued is not None:
+                (fk,) = rel.remote_side
+                mapper = sa_inspect(type(row))
+                skip = {*(c.key for c in mapper.primary_key), fk.key, "copied_from_id"}
+                _copy_columns(row, continued, frozenset(skip))
+                for link in mapper.relationships:
+                    if link.secondary is not None:
+                        setattr(continued, link.key, list(getattr(row, link.key)))
+                kept.append(continued)
+                rows.append(continued)
+            else:
+                rows.append(row)
+        moves[rel.key] = rows
+        # Rows the new version no longer has go first, so that a moved row never meets the
+        # one it replaces in a unique constraint (a partner, a maturity dimension).
+        setattr(public, rel.key, kept)
+    db.session.flush()
+    for key, rows in moves.items():
+        for row in rows:
+            if hasattr(row, "copied_from_id"):
+                row.copied_from_id = None
+        setattr(public, key, rows)
+    db.session.flush()
 
 
 def set_current_plan(actor: User | None, plan: Plan) -> Plan:

@@ -38,6 +38,12 @@ def organisation_plans(org: Organisation) -> list[Plan]:
     return services.list_organisation_plans(current_actor(), org)
 
 
+@bp.app_template_global("plans_in_revision")
+def plans_in_revision(plans: list[Plan]) -> set[int]:
+    """Ids of those plans whose next version the viewer sees being written (members only)."""
+    return services.plans_in_revision(current_actor(), plans)
+
+
 @bp.app_context_processor
 def plan_labels() -> dict:
     return {
@@ -158,6 +164,10 @@ def show(plan_id: int):
         sections=TEXT_SECTIONS,
         others=services.other_plans(actor, plan),
         revision_count=len(plan.revisions),
+        # A working copy names its published plan; the published plan names its working copy
+        # to those who may see it (and to no one else).
+        published=plan.working_copy_of,
+        working_copy=services.working_copy_for(actor, plan),
         can_edit=services.can_edit_plan(actor, plan),
         action_form=EmptyForm(),
         statuses=PlanStatus,
@@ -521,7 +531,10 @@ def edit(plan_id: int):
     if not services.can_edit_plan(actor, plan):
         abort(403)
     if plan.status != PlanStatus.DRAFT:
-        flash(_("Only drafts can be edited. Start a new version (back to draft) first."), "error")
+        draft = services.editable_version(plan)
+        if draft is not plan:
+            return redirect(url_for("plans.edit", plan_id=draft.id))
+        flash(_("The plan is published: start a new version first, then edit that draft."), "error")
         return redirect(url_for("plans.show", plan_id=plan.id))
     dimensions = services.list_dimensions()
     standards = services.list_standards()
@@ -558,13 +571,19 @@ def _workflow(plan_id: int, action, done_message: str):
     plan = services.get_plan(actor, plan_id, full=False)
     if actor is None:
         return _login_redirect()
-    button_change(lambda: action(actor, plan), done_message)
-    return redirect(url_for("plans.show", plan_id=plan.id))
+    done: list = []
+    button_change(lambda: done.append(action(actor, plan)), done_message)
+    # Go on to the plan the action leaves: the working copy it started, or the published plan
+    # a working copy went into (published or discarded).
+    shown = done[0] if done else plan
+    if not isinstance(shown, Plan):
+        shown = shown.plan  # a published revision
+    return redirect(url_for("plans.show", plan_id=shown.id))
 
 
 @bp.post("/<int:plan_id>/publish")
 def publish(plan_id: int):
-    """Publish a draft (and store a revision)."""
+    """Publish a draft (and store a revision); a working copy becomes its plan's new version."""
     return _workflow(plan_id, services.publish_plan, _("The plan is published."))
 
 
@@ -576,9 +595,24 @@ def archive(plan_id: int):
 
 @bp.post("/<int:plan_id>/reopen")
 def reopen(plan_id: int):
-    """Take a plan back to draft for a new version."""
+    """Start a new version: a draft beside the published plan, which stays public."""
     return _workflow(
-        plan_id, services.reopen_plan, _("The plan is a draft again; edit and publish it.")
+        plan_id,
+        services.reopen_plan,
+        _(
+            "A draft of the new version is started; the published version stays public "
+            "until you publish this one."
+        ),
+    )
+
+
+@bp.post("/<int:plan_id>/discard")
+def discard(plan_id: int):
+    """Throw away the draft of a new version; the published plan stays as it is."""
+    return _workflow(
+        plan_id,
+        services.discard_working_copy,
+        _("The draft of the new version is discarded; the published version is unchanged."),
     )
 
 

@@ -138,18 +138,21 @@ def test_revision_snapshot_stays_as_published(app, client, make_plan, make_user,
 
 @pytest.fixture
 def draft(make_plan, app):
-    """A Gotland draft that has a published revision (published, then reopened)."""
+    """The draft of a Gotland plan's next version (its working copy, by its own id), whose
+    title only the draft has."""
     from portal.accounts.models import User
     from portal.extensions import db
     from portal.plans import services
 
-    plan_id = make_plan("gotland", title="Hemligt utkast")
+    plan_id = make_plan("gotland", title="Publicerad titel")
     with app.app_context():
         admin = User(email="root@example.com", name="Root", is_site_admin=True)
-        services.reopen_plan(admin, services.get_plan(admin, plan_id))
+        draft = services.reopen_plan(admin, services.get_plan(admin, plan_id))
+        draft.title = "Hemligt utkast"
         db.session.commit()
+        draft_id = draft.id
         db.session.remove()
-    return plan_id
+    return draft_id
 
 
 def _draft_visible(client, plan_id, headers=None, include=True) -> dict[str, bool]:
@@ -174,8 +177,9 @@ def test_drafts_are_invisible_to_anonymous_and_other_organisations(
     assert _draft_visible(client, draft, bearer(make_token(outsider))) == nobody
     member = make_user(member_of="gotland", role="member")
     member_headers = bearer(make_token(member))
-    assert _draft_visible(client, draft, member_headers) == dict.fromkeys(nobody, True)
-    # Without asking, even members get only the public list.
+    # Members read the draft by its id; lists and CSV show its published plan in its place
+    # (even with include_drafts), and it has no revisions of its own.
+    assert _draft_visible(client, draft, member_headers) == {**nobody, "detail": True}
     assert not _draft_visible(client, draft, member_headers, include=False)["list"]
 
 
@@ -306,12 +310,13 @@ def test_validation_errors_are_422_with_fields(client, draft, make_user, make_to
     assert "period_end_year" in errors and "steps-0-title" in errors
     published = client.post(f"/api/v1/plans/{draft}/publish", headers=headers)
     assert published.status_code == 200
-    # A published plan cannot be edited or published again.
-    assert (
-        client.patch(f"/api/v1/plans/{draft}", json={"title": "x"}, headers=headers).status_code
-        == 422
-    )
-    assert client.post(f"/api/v1/plans/{draft}/publish", headers=headers).status_code == 422
+    plan_id = published.json["id"]
+    # The draft is gone into its plan; a published plan without a draft cannot be edited or
+    # published again.
+    assert client.get(f"/api/v1/plans/{draft}", headers=headers).status_code == 404
+    refused = client.patch(f"/api/v1/plans/{plan_id}", json={"title": "x"}, headers=headers)
+    assert refused.status_code == 422 and refused.json["message"]
+    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=headers).status_code == 422
     unknown = client.post("/api/v1/plans", json={**BODY, "organization": "nope"}, headers=headers)
     assert unknown.status_code == 422 and "organization" in unknown.json["errors"]
 

@@ -51,13 +51,13 @@ def test_editor_publishes_revises_and_sees_budget_change(new_page, make_user):
     expect(editor.locator(".flash-success")).to_contain_text("Planen är publicerad.")
 
     # Start a new version, make a step dearer and publish again.
-    editor.get_by_role("button", name="Ny version (tillbaka till utkast)").click()
-    editor.get_by_role("link", name="Redigera").click()
+    editor.get_by_role("button", name="Ny version (utkast bredvid den publicerade)").click()
+    editor.get_by_role("link", name="Redigera", exact=True).click()
     expect(editor.locator("#steps-1-cost_sek")).to_have_value("200000")
     editor.locator("#steps-1-cost_sek").fill("300 000")
     editor.get_by_role("button", name="Spara utkast").click()
     expect(editor.get_by_text("450 000 kr").first).to_be_visible()
-    editor.get_by_role("button", name="Publicera").click()
+    editor.get_by_role("button", name="Publicera den nya versionen").click()
     expect(editor.locator(".flash-success")).to_be_visible()
 
     # The history diff shows the budget change.

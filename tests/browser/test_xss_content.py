@@ -173,6 +173,16 @@ def standard_id(app, slug: str) -> str:
     return str(found)
 
 
+def working_copy_id(app, plan_id: int) -> int:
+    from portal.extensions import db
+    from portal.plans.models import Plan
+
+    with app.app_context():
+        found = db.session.scalar(select(Plan.id).where(Plan.working_copy_of_id == plan_id))
+        db.session.remove()
+    return found
+
+
 def type_content(app, watched: Watched) -> dict[str, list]:
     """Type every text into every field of the standard, plan, experience, comment, need and
     answer forms; return what was made."""
@@ -211,8 +221,10 @@ def type_content(app, watched: Watched) -> dict[str, list]:
         plan_id = int(landed.rsplit("/", 1)[-1])
         push(f"/plans/{plan_id}", "publish")
         push(f"/plans/{plan_id}", "reopen")
-        fill(f"/plans/{plan_id}/edit", plan_fields(title, text, " v2"), {})
-        push(f"/plans/{plan_id}", "publish")
+        # The next version is a draft of its own beside the plan, published from its page.
+        draft = working_copy_id(app, plan_id)
+        fill(f"/plans/{draft}/edit", plan_fields(title, text, " v2"), {})
+        push(f"/plans/{draft}", "publish")
 
         landed = fill(
             "/experiences/new",

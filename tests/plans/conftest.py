@@ -14,6 +14,18 @@ from portal.orgs.models import Organisation
 
 
 @pytest.fixture
+def users(make_user) -> dict[str, int]:
+    """One user per actor of the role matrix (the plan's organisation is Vallentuna)."""
+    return {
+        "other_org_member": make_user(member_of="gotland", role="admin"),
+        "member": make_user(member_of="vallentuna", role="member"),
+        "editor": make_user(member_of="vallentuna", role="editor"),
+        "org_admin": make_user(member_of="vallentuna", role="admin"),
+        "site_admin": make_user(site_admin=True),
+    }
+
+
+@pytest.fixture
 def make_plan(app, make_user) -> Callable[..., int]:
     """Create a plan for an organisation (draft, published or archived); return its id."""
     editors: dict[str, int] = {}

@@ -109,8 +109,7 @@ def test_history_and_diff_show_budget_text_step_and_maturity_changes(
     with app.app_context():
         actor = db.session.get(User, editor)
         plan = db.session.get(Plan, plan_id)
-        services.reopen_plan(actor, plan)
-        kept = plan.steps[0]
+        kept = services.reopen_plan(actor, plan).steps[0]
         dimension_id = plan.maturity[0].dimension_id
         services.update_plan(
             actor,
@@ -164,15 +163,22 @@ def test_editor_journey_through_the_pages(app, client, login_as, make_user):
     plan_id = int(plan_url.rsplit("/", 1)[1])
     assert client.post(f"/plans/{plan_id}/publish").status_code == 302
     assert client.get(f"/plans/{plan_id}/edit").status_code == 302  # published: not editable
-    client.post(f"/plans/{plan_id}/reopen")
-    form = client.get(f"/plans/{plan_id}/edit").get_data(as_text=True)
+    draft_url = client.post(f"/plans/{plan_id}/reopen").headers["Location"]
+    draft_id = int(draft_url.rsplit("/", 1)[1])
+    # The published plan's edit link leads to the draft of its next version.
+    assert (
+        client.get(f"/plans/{plan_id}/edit").headers["Location"].endswith(f"/plans/{draft_id}/edit")
+    )
+    form = client.get(f"/plans/{draft_id}/edit").get_data(as_text=True)
     step_id = re.search(r'name="steps-0-id" type="hidden" value="(\d+)"', form).group(1)
     response = client.post(
-        f"/plans/{plan_id}/edit",
+        f"/plans/{draft_id}/edit",
         data=plan_form(**{"steps-0-id": step_id, "steps-0-cost_sek": "250000"}),
     )
     assert response.status_code == 302
-    client.post(f"/plans/{plan_id}/publish")
+    assert (
+        client.post(f"/plans/{draft_id}/publish").headers["Location"].endswith(f"/plans/{plan_id}")
+    )
     html = client.get(f"/plans/{plan_id}/history/compare?a=1&b=2").get_data(as_text=True)
     assert "<del>100\u00a0000\u00a0kr</del> → <ins>250\u00a0000\u00a0kr</ins>" in html
     assert "Tillagda" not in html  # the step was changed, not replaced

@@ -18,17 +18,6 @@ ACTORS = ["anonymous", "other_org_member", "member", "editor", "org_admin", "sit
 WRITERS = {"editor", "org_admin", "site_admin"}
 
 
-@pytest.fixture
-def users(make_user) -> dict[str, int]:
-    return {
-        "other_org_member": make_user(member_of="gotland", role="admin"),
-        "member": make_user(member_of="vallentuna", role="member"),
-        "editor": make_user(member_of="vallentuna", role="editor"),
-        "org_admin": make_user(member_of="vallentuna", role="admin"),
-        "site_admin": make_user(site_admin=True),
-    }
-
-
 def act_as(client, login_as, users, actor):
     if actor != "anonymous":
         login_as(users[actor])
@@ -122,8 +111,12 @@ def test_reopen(app, client, login_as, users, make_plan, actor):
     response = client.post(f"/plans/{plan_id}/reopen")
     with app.app_context():
         status = db.session.get(Plan, plan_id).status
+        draft = db.session.scalar(select(Plan).where(Plan.working_copy_of_id == plan_id))
     if actor in WRITERS:
-        assert status == PlanStatus.DRAFT
+        # The archived plan stays as it is; the next version is a working copy beside it.
+        assert status == PlanStatus.ARCHIVED
+        assert draft is not None and draft.status == PlanStatus.DRAFT
+        assert response.headers["Location"].endswith(f"/plans/{draft.id}")
     else:
         assert_refused(response, actor)
         assert plans_snapshot(app) == before

@@ -19,13 +19,14 @@ POST_URLS = [
     "/plans/{id}/publish",
     "/plans/{id}/archive",
     "/plans/{id}/reopen",
+    "/plans/{id}/discard",
     "/plans/{id}/current",
 ]
 
 
 @pytest.fixture
 def draft_with_history(app, make_plan, make_user) -> int:
-    """A plan published twice, then taken back to draft: its revisions exist but are hidden."""
+    """The draft of the next version of a plan published twice (its working copy)."""
     plan_id = make_plan(steps=[("Steg", "2024-01-01", "2024-12-31", 100)])
     editor = make_user(member_of="vallentuna", role="editor")
     with app.app_context():
@@ -33,11 +34,10 @@ def draft_with_history(app, make_plan, make_user) -> int:
 
         actor = db.session.get(User, editor)
         plan = db.session.get(Plan, plan_id)
-        services.reopen_plan(actor, plan)
-        services.publish_plan(actor, plan)
-        services.reopen_plan(actor, plan)
+        services.publish_plan(actor, services.reopen_plan(actor, plan))
+        draft_id = services.reopen_plan(actor, plan).id
         db.session.commit()
-    return plan_id
+    return draft_id
 
 
 @pytest.mark.parametrize("who", ["anonymous", "other_org_admin", "no_org", "other_site_visitor"])
@@ -61,11 +61,13 @@ def test_draft_is_404_on_every_url(client, login_as, make_user, draft_with_histo
 def test_members_see_their_draft_everywhere(client, login_as, make_user, draft_with_history):
     login_as(make_user(member_of="vallentuna", role="member"))
     for url in GET_URLS:
-        if "edit" in url:
-            continue
+        if "edit" in url or "revisions" in url or "compare" in url:
+            continue  # a working copy has no revisions of its own
         assert client.get(url.format(id=draft_with_history)).status_code == 200, url
+    # The organisation's page lists the published plan, marked as being revised.
     html = client.get("/organizations/vallentuna").get_data(as_text=True)
-    assert f"/plans/{draft_with_history}" in html
+    assert f"/plans/{draft_with_history}" not in html
+    assert "Ny version på gång" in html
 
 
 def test_guessed_ids_are_404(client):

@@ -1,4 +1,5 @@
-"""The workflow draft -> published -> archived -> draft, revisions and the current plan."""
+"""The workflow draft -> published (-> a working copy for the next version) -> archived,
+revisions and the current plan."""
 
 from __future__ import annotations
 
@@ -24,23 +25,28 @@ def test_publish_creates_numbered_immutable_revisions(app, make_plan, make_user)
         first = services.publish_plan(_actor(editor), plan)
         assert plan.status == PlanStatus.PUBLISHED and plan.published_at is not None
         assert first.number == 1 and first.snapshot["steps"][0]["cost_sek"] == 1000
-        services.reopen_plan(_actor(editor), plan)
-        assert plan.status == PlanStatus.DRAFT
+        step_id = plan.steps[0].id
+        draft = services.reopen_plan(_actor(editor), plan)
+        assert plan.status == PlanStatus.PUBLISHED and draft.status == PlanStatus.DRAFT
         data = services.PlanInput(
             title="Ny titel",
             period_start_year=2024,
             period_end_year=2026,
             steps=[
                 services.StepInput(
-                    id=plan.steps[0].id, title="Steg", start_date=plan.steps[0].start_date,
-                    end_date=plan.steps[0].end_date, cost_sek=2000,
+                    id=draft.steps[0].id, title="Steg", start_date=draft.steps[0].start_date,
+                    end_date=draft.steps[0].end_date, cost_sek=2000,
                 )
             ],
         )  # fmt: skip
+        # An edit of the published plan changes its working copy.
         services.update_plan(_actor(editor), plan, data)
-        second = services.publish_plan(_actor(editor), plan)
+        assert plan.title == "Handlingsplan" and draft.title == "Ny titel"
+        second = services.publish_plan(_actor(editor), draft)
         db.session.commit()
-        assert second.number == 2
+        assert second.number == 2 and second.plan_id == plan_id
+        # The step continued in the working copy keeps its id in the published plan.
+        assert [s.id for s in plan.steps] == [step_id] and plan.steps[0].cost_sek == 2000
         assert first.snapshot["title"] == "Handlingsplan"
         assert second.snapshot["title"] == "Ny titel"
         assert second.snapshot["steps"][0]["cost_sek"] == 2000
@@ -90,8 +96,12 @@ def test_archive_and_back_to_draft(app, make_plan, make_user):
         assert plan.status == PlanStatus.ARCHIVED and not plan.is_current
         with pytest.raises(ValidationError):
             services.archive_plan(_actor(editor), plan)
-        services.reopen_plan(_actor(editor), plan)
-        assert plan.status == PlanStatus.DRAFT
+        # Reopening an archived plan also starts a working copy: the archived plan stays
+        # public; publishing the copy makes it published (in force) again.
+        draft = services.reopen_plan(_actor(editor), plan)
+        assert plan.status == PlanStatus.ARCHIVED and draft.working_copy_of_id == plan.id
+        services.publish_plan(_actor(editor), draft)
+        assert plan.status == PlanStatus.PUBLISHED and plan.is_current
 
 
 def test_unverified_organisation_cannot_publish(app, make_user):
