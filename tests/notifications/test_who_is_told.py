@@ -107,15 +107,21 @@ def test_plan_notifies_nobody_as_a_draft_and_the_organisations_people_once_publi
     assert told(app, world, "plan_published") == {"member", "org_admin", "org_follower"}
 
 
-def test_new_version_tells_plan_followers_and_a_draft_again_hides_it(app, world, make_plan):
+def test_new_version_tells_plan_followers_and_the_published_one_stays_visible(
+    app, world, make_plan
+):
     plan_id = make_plan("vallentuna")
     follower = world["bystander"]
+    published = told(app, world, "plan_published")
     with app.app_context():
         follows.follow(user(follower), "plan", str(plan_id))
         plan = db.session.get(Plan, plan_id)
         plans.reopen_plan(user(world["editor"]), plan)
         db.session.commit()
-    assert told(app, world, "plan_published") == set()  # back to draft: hidden from everyone
+    # The next version is written beside the published plan, which stays public: what was
+    # told of it stays listed, and the working copy tells nobody.
+    assert told(app, world, "plan_published") == published
+    assert told(app, world, "plan_new_version") == set()
     with app.app_context():
         plans.publish_plan(user(world["editor"]), db.session.get(Plan, plan_id))
         db.session.commit()
