@@ -19,7 +19,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
     TextAreaField,
     URLField,
 )
@@ -216,13 +215,9 @@ class StepForm(Form):
 
 
 class PlanSectionForm(VersionedForm):
-    """A section of the plan editor: its fields, a save button, and buttons that add or
-    remove a row of a repeated group (they re-render the page and save nothing)."""
-
-    save = SubmitField(_l("Save"))
-    # The value names the list ("steps") or the row ("steps-2").
-    add_row = SubmitField(_l("Add a row"))
-    remove_row = SubmitField(_l("Remove"))
+    """A section of the plan editor. Its buttons are in the page: `save`, and `add_row`
+    (value: the list, "steps") and `remove_row` (value: the row, "steps-2"), which show the
+    page again with a row more or less and save nothing."""
 
 
 class BasicsForm(PlanSectionForm):

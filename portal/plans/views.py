@@ -152,6 +152,21 @@ def _timeline(plan: Plan):
     return budget, years, rows
 
 
+def _years(years: list[int], rows) -> list[tuple[int, list]]:
+    """Per year of the plan, the steps that run in it with their share of the cost (if any)."""
+    return [
+        (
+            year,
+            [
+                (step, per_year.get(year))
+                for step, per_year in rows
+                if step.start_date.year <= year <= step.end_date.year
+            ],
+        )
+        for year in years
+    ]
+
+
 @bp.get("/<int:plan_id>")
 def show(plan_id: int):
     """Read a plan section by section."""
@@ -169,6 +184,7 @@ def show(plan_id: int):
         budget=budget,
         years=years,
         step_rows=rows,
+        year_rows=_years(years, rows),
         maturity=maturity,
         sections=TEXT_SECTIONS,
         others=services.other_plans(actor, plan),
@@ -517,7 +533,7 @@ def _row_templates(form: PlanSectionForm, choices: dict) -> dict:
     rows = {}
     for name, row_form in ROW_FORMS.items():
         if name in form:
-            row = row_form(prefix=f"{name}-__index__")
+            row = row_form(prefix=f"{name}-__index__-")
             if name == "steps":
                 row.standard_ids.choices = [
                     SelectChoice(str(s.id), s.name) for s in choices["standards"]
@@ -568,7 +584,7 @@ def _checklist_groups(form: PlanSectionForm, choices: dict) -> list[tuple]:
 def _section_page(form, plan: Plan | None, section: EditorSection, choices: dict, status: int):
     saved = {}
     if plan is not None and form.edit_conflict:
-        saved = {n: plan[n] for n in ("title", "summary", *TEXT_SECTIONS) if n in form}
+        saved = {n: getattr(plan, n) for n in ("title", "summary", *TEXT_SECTIONS) if n in form}
     return (
         render_template(
             "plans/edit.html",
