@@ -594,6 +594,12 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     return plan
 
 
+# The step columns a `StepInput` carries as they are stored.
+_STEP_COLUMNS = (
+    "id", "position", "title", "description", "start_date", "end_date", "cost_sek", "responsible"
+)  # fmt: skip
+
+
 def stored_input(plan: Plan) -> PlanInput:
     """The plan's content as it is stored, in the shape of an input: what a change of some of
     its fields (a section of the editor) starts from."""
@@ -623,14 +629,7 @@ def stored_input(plan: Plan) -> PlanInput:
         ],
         steps=[
             StepInput(
-                id=s.id,
-                position=s.position,
-                title=s.title,
-                description=s.description,
-                start_date=s.start_date,
-                end_date=s.end_date,
-                cost_sek=s.cost_sek,
-                responsible=s.responsible,
+                **{name: getattr(s, name) for name in _STEP_COLUMNS},
                 status=StepStatus(s.status),
                 standard_ids=[st.id for st in s.standards],
             )

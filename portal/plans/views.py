@@ -256,75 +256,65 @@ def _row_id(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-def _strategy(entry) -> services.StrategyInput:
-    f = entry.form
-    return services.StrategyInput(
-        title=_text(f.title.data),
-        owner=f.owner.data,
-        url=_text(f.url.data) or None,
-        year=f.year.data,
-        key=entry.name,
-    )
+def _member(kind, default):
+    """The enum member a select sent, or `default` for a value the enum does not know."""
+    return lambda value: kind(value) if value in set(kind) else default
 
 
-def _decision(entry) -> services.DecisionInput:
-    f = entry.form
-    return services.DecisionInput(
-        body=_text(f.body.data),
-        decided_on=f.decided_on.data,
-        description=f.description.data,
-        key=entry.name,
-    )
+def _same(value):
+    return value
 
 
-def _maturity(entry) -> services.MaturityInput:
-    f = entry.form
-    return services.MaturityInput(
-        dimension_id=_row_id(f.dimension_id.data) or 0,
-        current_level=f.current_level.data,
-        target_level=f.target_level.data,
-        key=entry.name,
-    )
-
-
-def _standard(entry) -> services.StandardInput:
-    f = entry.form
-    status = f.status.data
-    return services.StandardInput(
-        standard_id=_row_id(f.standard_id.data) or 0,
-        status=AdoptionStatus(status)
-        if status in set(AdoptionStatus)
-        else AdoptionStatus.NOT_STARTED,
-        note=f.note.data,
-        key=entry.name,
-    )
-
-
-def _step(entry) -> services.StepInput:
-    f = entry.form
-    status = f.status.data
-    return services.StepInput(
-        id=_row_id(f.id.data),
-        position=f.position.data,
-        title=_text(f.title.data),
-        description=f.description.data,
-        start_date=f.start_date.data,
-        end_date=f.end_date.data,
-        cost_sek=f.cost_sek.data,
-        responsible=f.responsible.data,
-        status=StepStatus(status) if status in set(StepStatus) else StepStatus.PLANNED,
-        standard_ids=list(f.standard_ids.data or []),
-        key=entry.name,
-    )
-
-
-ROW_INPUTS = {
-    "strategies": _strategy,
-    "decisions": _decision,
-    "maturity": _maturity,
-    "standards": _standard,
-    "steps": _step,
+# Each repeated group of the editor: the service's input for one row, and how each of its
+# fields is read from the row's form field of the same name (as sent when None).
+ROW_INPUTS: dict[str, tuple[type, dict]] = {
+    "strategies": (
+        services.StrategyInput,
+        {"title": _text, "owner": None, "url": lambda v: _text(v) or None, "year": None},
+    ),
+    "decisions": (
+        services.DecisionInput,
+        {"body": _text, "decided_on": None, "description": None},
+    ),
+    "maturity": (
+        services.MaturityInput,
+        {
+            "dimension_id": lambda v: _row_id(v) or 0,
+            "current_level": None,
+            "target_level": None,
+        },
+    ),
+    "standards": (
+        services.StandardInput,
+        {
+            "standard_id": lambda v: _row_id(v) or 0,
+            "status": _member(AdoptionStatus, AdoptionStatus.NOT_STARTED),
+            "note": None,
+        },
+    ),
+    "steps": (
+        services.StepInput,
+        {
+            "id": _row_id,
+            "position": None,
+            "title": _text,
+            "description": None,
+            "start_date": None,
+            "end_date": None,
+            "cost_sek": None,
+            "responsible": None,
+            "status": _member(StepStatus, StepStatus.PLANNED),
+            "standard_ids": lambda v: list(v or []),
+        },
+    ),
 }
+
+
+def _row_input(name: str, entry):
+    """One row of a repeated group as the service's input, keyed by its form name (for errors)."""
+    kind, fields = ROW_INPUTS[name]
+    values = {n: (read or _same)(entry.form[n].data) for n, read in fields.items()}
+    return kind(**values, key=entry.name)
 
 
 def _changes(form: PlanSectionForm) -> dict[str, Any]:
@@ -341,9 +331,9 @@ def _changes(form: PlanSectionForm) -> dict[str, Any]:
     for name in ("administrative_groups", "partner_ids"):
         if name in form:
             changes[name] = list(form[name].data or [])
-    for name, row_input in ROW_INPUTS.items():
+    for name in ROW_INPUTS:
         if name in form:
-            changes[name] = [row_input(e) for e in form[name] if not e.form.is_blank()]
+            changes[name] = [_row_input(name, e) for e in form[name] if not e.form.is_blank()]
     return changes
 
 
