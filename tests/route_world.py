@@ -147,6 +147,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "code": "sv",  # a language
                 "filename": "favicon.svg",  # a static file
                 "name": "swagger-ui.css",  # an asset of the API docs page
+                "section": "steps",  # a section of the plan editor
             },
             by_section={("standards", "slug"): standard.slug},
         )
