@@ -157,6 +157,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "filename": "favicon.svg",  # a static file
                 "name": "swagger-ui.css",  # an asset of the API docs page
                 "mail_token": "not-a-signed-token",  # a mail's preference link (refused: 403)
+                "section": "steps",  # a section of the plan editor
             },
             by_section={("standards", "slug"): standard.slug},
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from portal.plans.budget import Budget, budget_from_snapshot
 from portal.plans.models import TEXT_SECTIONS
 
-# Plain fields compared as a whole; text sections are compared line by line.
+# Plain fields compared as a whole; text sections are compared word by word.
 TEXT_FIELDS = ("title", "summary", *TEXT_SECTIONS)
 STEP_FIELDS = (
     "title",
@@ -29,8 +30,8 @@ class TextChange:
     name: str
     old: str | None
     new: str | None
-    # (" " | "-" | "+", line) for every line of the two versions, in order.
-    lines: list[tuple[str, str]]
+    # (" " | "-" | "+", text): the new version's text in runs, kept, deleted or inserted.
+    words: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -101,16 +102,40 @@ class PlanDiff:
         )
 
 
-def line_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
-    """Mark each line as kept, removed or added."""
-    a, b = (old or "").splitlines(), (new or "").splitlines()
+# A word, a run of white space, or one other character: joined again, the tokens give the
+# text back exactly, so the marked diff reads as the text (Markdown source) itself.
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
+    """The new text in runs: kept (" "), deleted ("-") and inserted ("+") words. Plain text:
+    the template escapes each run and marks it with <del> or <ins>. White space alone between
+    two changes joins them, so a rewritten phrase reads as one deletion and one insertion."""
+    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def flush() -> None:
+        out.extend((op, "".join(run)) for op, run in (("-", deleted), ("+", inserted)) if run)
+        deleted.clear()
+        inserted.clear()
+
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        kept = a[i1:i2]
         if tag == "equal":
-            out.extend((" ", line) for line in a[i1:i2])
+            inside = 0 < n < len(opcodes) - 1
+            if inside and not "".join(kept).strip():
+                deleted.extend(kept)
+                inserted.extend(b[j1:j2])
+                continue
+            flush()
+            out.append((" ", "".join(kept)))
         else:
-            out.extend(("-", line) for line in a[i1:i2])
-            out.extend(("+", line) for line in b[j1:j2])
+            deleted.extend(kept)
+            inserted.extend(b[j1:j2])
+    flush()
     return out
 
 
@@ -135,7 +160,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
         if (old.get(name) or "") != (new.get(name) or ""):
             diff.texts.append(
                 TextChange(
-                    name, old.get(name), new.get(name), line_diff(old.get(name), new.get(name))
+                    name, old.get(name), new.get(name), word_diff(old.get(name), new.get(name))
                 )
             )
     for name in ("period_start_year", "period_end_year", "expected_benefits_sek"):

@@ -1,4 +1,5 @@
-"""HTML forms for plans: one long form with repeatable rows (no JavaScript needed)."""
+"""HTML forms for plans: one form per section of the editor, with repeatable rows that are
+added and removed without JavaScript too."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
     TextAreaField,
     URLField,
 )
@@ -117,7 +118,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def level_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "–")] + [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+    return [SelectChoice("", _l("Not assessed"))] + [
+        SelectChoice(str(n), str(n)) for n in range(1, 6)
+    ]
 
 
 def _optional_int(value):
@@ -156,27 +159,31 @@ class DecisionForm(Form):
 
 class MaturityForm(Form):
     dimension_id = HiddenField()
-    current_level = SelectField(_l("Current level"), choices=level_choices, coerce=_optional_int)
-    target_level = SelectField(_l("Target level"), choices=level_choices, coerce=_optional_int)
+    current_level = RadioField(
+        _l("Current level"), choices=level_choices, coerce=_optional_int, default=""
+    )
+    target_level = RadioField(
+        _l("Target level"), choices=level_choices, coerce=_optional_int, default=""
+    )
 
     def is_blank(self) -> bool:
         return self.current_level.data is None and self.target_level.data is None
 
 
 class StandardRowForm(Form):
-    standard_id = SelectField(
-        _l("Standard"), choices=[], coerce=_optional_int, validate_choice=False
-    )
+    """One standard of the catalogue: chosen or not, and if chosen how far it is adopted."""
+
+    standard_id = HiddenField()
+    chosen = BooleanField(_l("Chosen"))
     status = SelectField(
         _l("Adoption status"),
         choices=[SelectChoice(s.value, ADOPTION_LABELS[s.value]) for s in AdoptionStatus],
         default=AdoptionStatus.NOT_STARTED.value,
     )
     note = StringField(_l("Note (the gap)"), validators=[Optional(), Length(max=2000)])
-    remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        return self.remove.data or self.standard_id.data is None
+        return not self.chosen.data
 
 
 class StepForm(Form):
@@ -193,12 +200,9 @@ class StepForm(Form):
         choices=[SelectChoice(s.value, STEP_STATUS_LABELS[s.value]) for s in StepStatus],
         default=StepStatus.PLANNED.value,
     )
-    standard_ids = SelectMultipleField(_l("Linked standards"), choices=[], coerce=int)
-    remove = BooleanField(_l("Remove this step"))
+    standard_ids = MultiCheckboxField(_l("Linked standards"), choices=[], coerce=int)
 
     def is_blank(self) -> bool:
-        if self.remove.data:
-            return True
         raw = [
             self.title.data,
             self.description.data,
@@ -210,34 +214,85 @@ class StepForm(Form):
         return not any((value or "").strip() for value in raw) and not self.standard_ids.data
 
 
-class PlanForm(VersionedForm):
+class PlanSectionForm(VersionedForm):
+    """A section of the plan editor. Its buttons are in the page: `save`, and `add_row`
+    (value: the list, "steps") and `remove_row` (value: the row, "steps-2"), which show the
+    page again with a row more or less and save nothing."""
+
+
+class BasicsForm(PlanSectionForm):
     organisation_id = SelectField(_l("Organisation"), choices=[], coerce=_optional_int)
     title = StringField(_l("Title"), validators=[Length(max=300)])
-    summary = TextAreaField(_l("Summary"))
     period_start_year = IntegerField(_l("First year"), validators=[Optional()])
     period_end_year = IntegerField(_l("Last year"), validators=[Optional()])
+    summary = TextAreaField(_l("Summary"))
+
+
+class StrategiesForm(PlanSectionForm):
+    strategies = FieldList(FormField(StrategyForm), min_entries=0)
+
+
+class AnalysisForm(PlanSectionForm):
     current_situation = TextAreaField(_l("Current situation"))
     target_picture = TextAreaField(_l("Target picture"))
     strengths = TextAreaField(_l("Strengths"))
     weaknesses = TextAreaField(_l("Weaknesses"))
+
+
+class MaturitySectionForm(PlanSectionForm):
+    maturity = FieldList(FormField(MaturityForm), min_entries=0)
+
+
+class MotivesForm(PlanSectionForm):
     motives = TextAreaField(_l("Motives"))
     expected_benefits = TextAreaField(_l("Expected benefits"))
     expected_benefits_sek = SekField(
         _l("Expected benefits (SEK per year)"), description=_l("Only where known.")
     )
+    decisions = FieldList(FormField(DecisionForm), min_entries=0)
+
+
+class OrganisationForm(PlanSectionForm):
     communication = TextAreaField(_l("Communication"))
     change_organisation = TextAreaField(_l("Change organisation"))
     administrative_groups = MultiCheckboxField(
         _l("Participating administrative groups"),
         choices=[SelectChoice(g, GROUP_LABELS[g]) for g in ADMINISTRATIVE_GROUPS],
     )
+
+
+class StandardsForm(PlanSectionForm):
+    standards = FieldList(FormField(StandardRowForm), min_entries=0)
+
+
+class StepsForm(PlanSectionForm):
+    steps = FieldList(FormField(StepForm), min_entries=0)
+
+
+class CompetenceForm(PlanSectionForm):
     competence_supply = TextAreaField(_l("Competence supply"))
     external_monitoring = TextAreaField(_l("External monitoring"))
-    partner_ids = SelectMultipleField(_l("Partners"), choices=[], coerce=int)
-    strategies = FieldList(FormField(StrategyForm), min_entries=0)
-    decisions = FieldList(FormField(DecisionForm), min_entries=0)
-    maturity = FieldList(FormField(MaturityForm), min_entries=0)
-    standards = FieldList(FormField(StandardRowForm), min_entries=0)
-    steps = FieldList(FormField(StepForm), min_entries=0)
-    add_rows = SubmitField(_l("Add more rows"))
-    save = SubmitField(_l("Save draft"))
+
+
+class PartnersForm(PlanSectionForm):
+    partner_ids = MultiCheckboxField(_l("Partners"), choices=[], coerce=int)
+
+
+SECTION_FORMS: dict[str, type[PlanSectionForm]] = {
+    "basics": BasicsForm,
+    "strategies": StrategiesForm,
+    "analysis": AnalysisForm,
+    "maturity": MaturitySectionForm,
+    "motives": MotivesForm,
+    "organisation": OrganisationForm,
+    "standards": StandardsForm,
+    "steps": StepsForm,
+    "competence": CompetenceForm,
+    "partners": PartnersForm,
+}
+# The repeated groups, and the row form a new row of each is made from.
+ROW_FORMS: dict[str, type[Form]] = {
+    "strategies": StrategyForm,
+    "decisions": DecisionForm,
+    "steps": StepForm,
+}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -605,6 +605,75 @@ def create_plan(actor: User | None, org: Organisation, data: PlanInput) -> Plan:
     _apply(plan, data)
     db.session.flush()
     return plan
+
+
+# The step columns a `StepInput` carries as they are stored.
+_STEP_COLUMNS = (
+    "id", "position", "title", "description", "start_date", "end_date", "cost_sek", "responsible"
+)  # fmt: skip
+
+
+def stored_input(plan: Plan) -> PlanInput:
+    """The plan's content as it is stored, in the shape of an input: what a change of some of
+    its fields (a section of the editor) starts from."""
+    return PlanInput(
+        title=plan.title,
+        period_start_year=plan.period_start_year,
+        period_end_year=plan.period_end_year,
+        summary=plan.summary,
+        sections={name: getattr(plan, name) for name in TEXT_SECTIONS},
+        expected_benefits_sek=plan.expected_benefits_sek,
+        administrative_groups=list(plan.administrative_groups or []),
+        strategies=[
+            StrategyInput(title=s.title, owner=s.owner, url=s.url, year=s.year)
+            for s in plan.strategies
+        ],
+        decisions=[
+            DecisionInput(body=d.body, decided_on=d.decided_on, description=d.description)
+            for d in plan.decisions
+        ],
+        partner_ids=[p.organisation_id for p in plan.partners],
+        maturity=[
+            MaturityInput(m.dimension_id, m.current_level, m.target_level)
+            for m in sorted(plan.maturity, key=lambda m: m.dimension.position)
+        ],
+        standards=[
+            StandardInput(s.standard_id, AdoptionStatus(s.status), s.note) for s in plan.standards
+        ],
+        steps=[
+            StepInput(
+                **{name: getattr(s, name) for name in _STEP_COLUMNS},
+                status=StepStatus(s.status),
+                standard_ids=[st.id for st in s.standards],
+            )
+            for s in plan.steps
+        ],
+    )
+
+
+def merged_input(plan: Plan, changes: Mapping[str, Any]) -> PlanInput:
+    """The stored plan with the given `PlanInput` fields replaced; `sections` replaces only the
+    text sections it names."""
+    base = stored_input(plan)
+    unknown = set(changes) - set(PlanInput.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"not fields of a plan: {sorted(unknown)}")
+    fields = {name: value for name, value in changes.items() if name != "sections"}
+    return replace(base, **fields, sections={**base.sections, **changes.get("sections", {})})
+
+
+def update_plan_part(
+    actor: User | None,
+    plan: Plan,
+    changes: Mapping[str, Any],
+    *,
+    loaded_version: str | None = None,
+) -> Plan:
+    """Change only the named fields of a draft plan (one section of the editor): everything
+    else keeps what is stored, validated by the same rules as a whole update. A save by
+    someone else since `loaded_version` is refused, so a merge over stale lists is never
+    written."""
+    return update_plan(actor, plan, merged_input(plan, changes), loaded_version=loaded_version)
 
 
 def update_plan(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
@@ -19,15 +22,27 @@ from portal.plans import services
 from portal.plans.budget import budget_from_snapshot, plan_budget, step_cost_by_year
 from portal.plans.coverage import county_coverage
 from portal.plans.diff import diff_snapshots
+from portal.plans.editor import (
+    MATURITY_LEVELS,
+    SECTIONS,
+    EditorSection,
+    get_section,
+    next_section,
+    section_of_field,
+)
 from portal.plans.forms import (
     ADOPTION_LABELS,
     GROUP_LABELS,
     PLAN_STATUS_LABELS,
+    ROW_FORMS,
+    SECTION_FORMS,
     SECTION_LABELS,
     STEP_STATUS_LABELS,
-    PlanForm,
+    BasicsForm,
+    PlanSectionForm,
 )
 from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus, StepStatus
+from portal.standards.models import StandardKind
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -143,6 +158,21 @@ def _timeline(plan: Plan):
     return budget, years, rows
 
 
+def _years(years: list[int], rows) -> list[tuple[int, list]]:
+    """Per year of the plan, the steps that run in it with their share of the cost (if any)."""
+    return [
+        (
+            year,
+            [
+                (step, per_year.get(year))
+                for step, per_year in rows
+                if step.start_date.year <= year <= step.end_date.year
+            ],
+        )
+        for year in years
+    ]
+
+
 @bp.get("/<int:plan_id>")
 def show(plan_id: int):
     """Read a plan section by section."""
@@ -160,6 +190,7 @@ def show(plan_id: int):
         budget=budget,
         years=years,
         step_rows=rows,
+        year_rows=_years(years, rows),
         maturity=maturity,
         sections=TEXT_SECTIONS,
         others=services.other_plans(actor, plan),
@@ -220,41 +251,104 @@ def diff(plan_id: int):
     )
 
 
-# --- writing ---------------------------------------------------------------------------------
+# --- writing: the editor, one page per section -----------------------------------------------
 
 
 def _login_redirect():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _set_choices(form: PlanForm, standards, partners) -> None:
-    standard_choices = [SelectChoice(str(s.id), s.name) for s in standards]
-    for entry in form.standards:
-        entry.form.standard_id.choices = [SelectChoice("", "–"), *standard_choices]
-    for entry in form.steps:
-        entry.form.standard_ids.choices = standard_choices
-    form.partner_ids.choices = [SelectChoice(str(o.id), o.name) for o in partners]
+def _text(value) -> str:
+    return (value or "").strip()
 
 
-def _add_blank_rows(form: PlanForm, strategies: int, decisions: int, standards: int, steps: int):
-    for _i in range(strategies):
-        form.strategies.append_entry()
-    for _i in range(decisions):
-        form.decisions.append_entry()
-    for _i in range(standards):
-        form.standards.append_entry()
-    for _i in range(steps):
-        form.steps.append_entry({"position": len(form.steps.entries) + 1})
+def _row_id(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
 
 
-def _ensure_maturity_rows(form: PlanForm, dimensions) -> None:
-    present = {str(e.form.dimension_id.data) for e in form.maturity}
-    for dimension in dimensions:
-        if str(dimension.id) not in present:
-            form.maturity.append_entry({"dimension_id": str(dimension.id)})
+def _member(kind, default):
+    """The enum member a select sent, or `default` for a value the enum does not know."""
+    return lambda value: kind(value) if value in set(kind) else default
+
+
+def _same(value):
+    return value
+
+
+# Each repeated group of the editor: the service's input for one row, and how each of its
+# fields is read from the row's form field of the same name (as sent when None).
+ROW_INPUTS: dict[str, tuple[type, dict]] = {
+    "strategies": (
+        services.StrategyInput,
+        {"title": _text, "owner": None, "url": lambda v: _text(v) or None, "year": None},
+    ),
+    "decisions": (
+        services.DecisionInput,
+        {"body": _text, "decided_on": None, "description": None},
+    ),
+    "maturity": (
+        services.MaturityInput,
+        {
+            "dimension_id": lambda v: _row_id(v) or 0,
+            "current_level": None,
+            "target_level": None,
+        },
+    ),
+    "standards": (
+        services.StandardInput,
+        {
+            "standard_id": lambda v: _row_id(v) or 0,
+            "status": _member(AdoptionStatus, AdoptionStatus.NOT_STARTED),
+            "note": None,
+        },
+    ),
+    "steps": (
+        services.StepInput,
+        {
+            "id": _row_id,
+            "position": None,
+            "title": _text,
+            "description": None,
+            "start_date": None,
+            "end_date": None,
+            "cost_sek": None,
+            "responsible": None,
+            "status": _member(StepStatus, StepStatus.PLANNED),
+            "standard_ids": lambda v: list(v or []),
+        },
+    ),
+}
+
+
+def _row_input(name: str, entry):
+    """One row of a repeated group as the service's input, keyed by its form name (for errors)."""
+    kind, fields = ROW_INPUTS[name]
+    values = {n: (read or _same)(entry.form[n].data) for n, read in fields.items()}
+    return kind(**values, key=entry.name)
+
+
+def _changes(form: PlanSectionForm) -> dict[str, Any]:
+    """What the section's form says, as changes to the plan's `PlanInput` fields."""
+    changes: dict[str, Any] = {}
+    sections = {name: form[name].data for name in TEXT_SECTIONS if name in form}
+    if sections:
+        changes["sections"] = sections
+    if "title" in form:
+        changes["title"] = _text(form.title.data)
+    for name in ("summary", "period_start_year", "period_end_year", "expected_benefits_sek"):
+        if name in form:
+            changes[name] = form[name].data
+    for name in ("administrative_groups", "partner_ids"):
+        if name in form:
+            changes[name] = list(form[name].data or [])
+    for name in ROW_INPUTS:
+        if name in form:
+            changes[name] = [_row_input(name, e) for e in form[name] if not e.form.is_blank()]
+    return changes
 
 
 def _form_data(plan: Plan) -> dict:
+    """The plan's stored content in the shape of the section forms' data."""
     data: dict = {
         "loaded_version": version_token(plan.updated_at),
         "title": plan.title,
@@ -280,14 +374,6 @@ def _form_data(plan: Plan) -> dict:
             }
             for m in sorted(plan.maturity, key=lambda m: m.dimension.position)
         ],
-        "standards": [
-            {
-                "standard_id": s.standard_id,
-                "status": AdoptionStatus(s.status).value,
-                "note": s.note,
-            }
-            for s in plan.standards
-        ],
         "steps": [
             {
                 "id": str(s.id),
@@ -309,89 +395,71 @@ def _form_data(plan: Plan) -> dict:
     return data
 
 
-def _input_from(form: PlanForm) -> services.PlanInput:
-    def text(value) -> str:
-        return (value or "").strip()
-
-    def step_status(value) -> StepStatus:
-        return StepStatus(value) if value in set(StepStatus) else StepStatus.PLANNED
-
-    def adoption(value) -> AdoptionStatus:
-        return AdoptionStatus(value) if value in set(AdoptionStatus) else AdoptionStatus.NOT_STARTED
-
-    return services.PlanInput(
-        title=text(form.title.data),
-        summary=form.summary.data,
-        period_start_year=form.period_start_year.data,
-        period_end_year=form.period_end_year.data,
-        sections={name: form[name].data for name in TEXT_SECTIONS},
-        expected_benefits_sek=form.expected_benefits_sek.data,
-        administrative_groups=list(form.administrative_groups.data or []),
-        partner_ids=list(form.partner_ids.data or []),
-        strategies=[
-            services.StrategyInput(
-                title=text(e.form.title.data),
-                owner=e.form.owner.data,
-                url=text(e.form.url.data) or None,
-                year=e.form.year.data,
-                key=e.name,
-            )
-            for e in form.strategies
-            if not e.form.is_blank()
-        ],
-        decisions=[
-            services.DecisionInput(
-                body=text(e.form.body.data),
-                decided_on=e.form.decided_on.data,
-                description=e.form.description.data,
-                key=e.name,
-            )
-            for e in form.decisions
-            if not e.form.is_blank()
-        ],
-        maturity=[
-            services.MaturityInput(
-                dimension_id=int(e.form.dimension_id.data)
-                if str(e.form.dimension_id.data).isdigit()
-                else 0,
-                current_level=e.form.current_level.data,
-                target_level=e.form.target_level.data,
-                key=e.name,
-            )
-            for e in form.maturity
-            if not e.form.is_blank()
-        ],
-        standards=[
-            services.StandardInput(
-                standard_id=e.form.standard_id.data,
-                status=adoption(e.form.status.data),
-                note=e.form.note.data,
-                key=e.name,
-            )
-            for e in form.standards
-            if not e.form.is_blank()
-        ],
-        steps=[
-            services.StepInput(
-                id=int(e.form.id.data) if str(e.form.id.data or "").isdigit() else None,
-                position=e.form.position.data,
-                title=text(e.form.title.data),
-                description=e.form.description.data,
-                start_date=e.form.start_date.data,
-                end_date=e.form.end_date.data,
-                cost_sek=e.form.cost_sek.data,
-                responsible=e.form.responsible.data,
-                status=step_status(e.form.status.data),
-                standard_ids=list(e.form.standard_ids.data or []),
-                key=e.name,
-            )
-            for e in form.steps
-            if not e.form.is_blank()
-        ],
-    )
+def _standard_rows(form: PlanSectionForm, plan: Plan | None, standards) -> None:
+    """One row per standard of the catalogue (on a first showing), chosen where the plan has it."""
+    chosen = {s.standard_id: s for s in plan.standards} if plan is not None else {}
+    for standard in standards:
+        row = chosen.get(standard.id)
+        form.standards.append_entry(
+            {
+                "standard_id": str(standard.id),
+                "chosen": row is not None,
+                "status": AdoptionStatus(row.status).value if row else None,
+                "note": row.note if row else None,
+            }
+        )
 
 
-def _all_fields(form: PlanForm) -> dict:
+def _maturity_rows(form: PlanSectionForm, dimensions) -> None:
+    present = {str(e.form.dimension_id.data) for e in form.maturity}
+    for dimension in dimensions:
+        if str(dimension.id) not in present:
+            form.maturity.append_entry({"dimension_id": str(dimension.id)})
+
+
+def _new_row(rows: FieldList, name: str) -> None:
+    rows.append_entry({"position": len(rows.entries) + 1} if name == "steps" else None)
+
+
+def _fill_lists(form: PlanSectionForm, plan: Plan | None, choices: dict) -> None:
+    """Rows the form needs before it is shown or read: every dimension, every standard of the
+    catalogue, an empty row in an empty repeated group; and the choices of its fields."""
+    first_showing = request.method == "GET"
+    if "maturity" in form:
+        _maturity_rows(form, choices["dimensions"])
+    if "standards" in form and first_showing:
+        _standard_rows(form, plan, choices["standards"])
+    for name in ROW_FORMS:
+        if name in form and first_showing and not form[name].entries:
+            _new_row(form[name], name)
+    standard_choices = [SelectChoice(str(s.id), s.name) for s in choices.get("standards", [])]
+    if "steps" in form:
+        for entry in form.steps:
+            entry.form.standard_ids.choices = standard_choices
+    if "partner_ids" in form:
+        own = plan.organisation_id if plan is not None else None
+        form.partner_ids.choices = [
+            SelectChoice(str(o.id), o.name) for o in choices["partners"] if o.id != own
+        ]
+
+
+def _row_button(form: PlanSectionForm) -> bool:
+    """The "add a row" and "remove" buttons: change the rows and show the page again, saving
+    nothing. True when one of them was pressed."""
+    add, remove = request.form.get("add_row"), request.form.get("remove_row")
+    if add in ROW_FORMS and add in form:
+        _new_row(form[add], add)
+        return True
+    if remove:
+        name = remove.split("-", 1)[0]
+        if name in ROW_FORMS and name in form:
+            rows = form[name]
+            rows.entries = [e for e in rows.entries if e.name != remove]
+        return True
+    return False
+
+
+def _all_fields(form: PlanSectionForm) -> dict:
     fields = {}
     for f in form:
         if isinstance(f, FieldList):
@@ -403,83 +471,172 @@ def _all_fields(form: PlanForm) -> dict:
     return fields
 
 
-def _apply_errors(form: PlanForm, error: ValidationError) -> None:
+def _clear_errors(form: PlanSectionForm) -> None:
+    for f in _all_fields(form).values():
+        f.errors = []
+    form.form_errors = []
+
+
+def _apply_errors(form: PlanSectionForm, error: ValidationError) -> None:
+    """Show the service's errors on the section's fields; an error in another section (a new
+    period that a step no longer fits) is named with its section."""
     note_edit_conflict(form, error)
     fields = _all_fields(form)
     for name, messages in error.errors.items():
         target = fields.get(name)
         if target is not None:
             target.errors = [*list(target.errors or []), *messages]
-        else:
-            form.form_errors.extend(messages)
+            continue
+        other = section_of_field(name)
+        for message in messages:
+            form.form_errors.append(
+                _("%(section)s: %(message)s", section=other.label, message=message)
+                if other
+                else message
+            )
     if not error.errors and error.message:
         form.form_errors.append(error.message)
 
 
-def _add_rule_errors(form: PlanForm, org: Organisation | None) -> None:
-    """After a form-level error, also show the plan rules' messages on fields without one,
-    so that every problem is reported at once."""
+def _add_rule_errors(form: PlanSectionForm, data: services.PlanInput, org) -> None:
+    """After a field's own error, also show the plan rules' messages on the section's other
+    fields, so that every problem is reported at once."""
     if org is None:
         return
-    errors = services.check_plan_input(_input_from(form), org)
     fields = _all_fields(form)
-    for name, messages in errors.items():
+    for name, messages in services.check_plan_input(data, org).items():
         target = fields.get(name)
         if target is not None and not target.errors:
             target.errors = list(messages)
 
 
-def _error_list(form: PlanForm) -> list[tuple[str, str, str]]:
+def _error_list(form: PlanSectionForm) -> list[tuple[str, str, str]]:
     """(field id, label, message) for the error summary at the top of the form."""
     out = []
     for f in form:
-        if f.name in ("csrf_token",):
-            continue
         if isinstance(f, FieldList):
-            section = SECTION_LABELS.get(f.name, f.name)
-            if f.name == "steps":
-                section = _("Step")
+            group = _("Step") if f.name == "steps" else SECTION_LABELS.get(f.name, f.name)
             for index, entry in enumerate(f):
                 for sub in entry:
                     for message in sub.errors or []:
-                        label = f"{section} {index + 1}: {sub.label.text}"
-                        out.append((sub.id, label, message))
-        else:
+                        out.append((sub.id, f"{group} {index + 1}: {sub.label.text}", message))
+        elif f.name != "csrf_token":
             for message in f.errors or []:
                 if isinstance(message, str):
                     out.append((f.id, f.label.text, message))
     return out
 
 
-def _render_form(form: PlanForm, plan: Plan | None, dimensions, status: int):
-    by_id = {str(d.id): d for d in dimensions}
+def _row_templates(form: PlanSectionForm, choices: dict) -> dict:
+    """An empty row of each repeated group of the section, named with `__index__` for the
+    script that adds rows in place."""
+    rows = {}
+    for name, row_form in ROW_FORMS.items():
+        if name in form:
+            row = row_form(prefix=f"{name}-__index__-")
+            if name == "steps":
+                row.standard_ids.choices = [
+                    SelectChoice(str(s.id), s.name) for s in choices["standards"]
+                ]
+            rows[name] = row
+    return rows
+
+
+STANDARD_GROUPS = (
+    (StandardKind.REGULATION, _l("Regulations")),
+    (StandardKind.STANDARD, _l("Standards")),
+    (StandardKind.SPECIFICATION, _l("Specifications")),
+    (StandardKind.NATIONAL_SOLUTION, _l("National solutions")),
+)
+PARTNER_GROUPS = (
+    (OrganisationKind.MUNICIPALITY, _l("Municipalities")),
+    (OrganisationKind.AUTHORITY, _l("Authorities")),
+    (OrganisationKind.SUPPLIER, _l("System suppliers")),
+    (OrganisationKind.OTHER, _l("Other organisations")),
+)
+
+
+def _checklist_groups(form: PlanSectionForm, choices: dict) -> list[tuple]:
+    """The standards or partners to tick, by kind: (heading, items, open). A group is open
+    when it is short or holds a ticked item, so that no choice is hidden."""
+    if "standards" in form:
+        by_id = {str(s.id): s for s in choices["standards"]}
+        rows = [
+            (e, by_id[str(e.form.standard_id.data)])
+            for e in form.standards
+            if str(e.form.standard_id.data) in by_id
+        ]
+        return [
+            (label, [(e, s) for e, s in rows if s.kind == kind], True)
+            for kind, label in STANDARD_GROUPS
+        ]
+    if "partner_ids" in form:
+        kinds = {str(o.id): o.kind for o in choices["partners"]}
+        options = list(form.partner_ids)
+        groups = []
+        for kind, label in PARTNER_GROUPS:
+            items = [o for o in options if kinds.get(str(o.data)) == kind]
+            groups.append((label, items, len(items) <= 30 or any(o.checked for o in items)))
+        return groups
+    return []
+
+
+def _section_page(form, plan: Plan | None, section: EditorSection, choices: dict, status: int):
+    saved = {}
+    if plan is not None and form.edit_conflict:
+        saved = {n: getattr(plan, n) for n in ("title", "summary", *TEXT_SECTIONS) if n in form}
     return (
         render_template(
             "plans/edit.html",
             form=form,
             plan=plan,
-            dimensions=by_id,
+            section=section,
+            sections=SECTIONS,
+            next_section=next_section(section.key),
             errors=_error_list(form),
-            sections=TEXT_SECTIONS,
+            saved=saved,
+            row_templates=_row_templates(form, choices),
+            dimensions={str(d.id): d for d in choices.get("dimensions", [])},
+            standards={str(s.id): s for s in choices.get("standards", [])},
+            levels=MATURITY_LEVELS,
+            checklist_groups=_checklist_groups(form, choices),
         ),
         status,
     )
 
 
+def _choices(section: EditorSection) -> dict:
+    """The catalogue data a section's fields choose from (and only what it needs)."""
+    choices: dict = {}
+    if section.key == "maturity":
+        choices["dimensions"] = services.list_dimensions()
+    if section.key in ("standards", "steps"):
+        choices["standards"] = services.list_standards()
+    if section.key == "partners":
+        choices["partners"] = services.list_partner_candidates()
+    return choices
+
+
+def _saved(plan: Plan, section: EditorSection):
+    """After a save: on to the next section, or to the plan after the last."""
+    following = next_section(section.key)
+    if following is None:
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    return redirect(url_for("plans.edit_section", plan_id=plan.id, section=following.key))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """Write a new plan (as a draft)."""
+    """Start a new plan (a draft): its basics create it, the other sections follow."""
     actor = current_actor()
     if actor is None:
         return _login_redirect()
     organisations = services.organisation_choices(actor)
     if not organisations:
         abort(403)
-    form = PlanForm()
+    section = SECTIONS[0]
+    form = BasicsForm()
     form.organisation_id.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
-    dimensions = services.list_dimensions()
-    standards = services.list_standards()
-    partners = services.list_partner_candidates()
     if request.method == "GET":
         preset = request.args.get("org")
         chosen = next((o for o in organisations if o.slug == preset), None)
@@ -487,83 +644,86 @@ def new():
             chosen = organisations[0]
         if chosen is not None:
             form.organisation_id.data = chosen.id
-        _add_blank_rows(form, 2, 2, 3, 3)
-    _ensure_maturity_rows(form, dimensions)
-    if request.method == "POST":
-        if form.add_rows.data:
-            _add_blank_rows(form, 1, 1, 2, 3)
-            _set_choices(form, standards, partners)
-            return _render_form(_clear_errors(form), None, dimensions, 200)
-        _set_choices(form, standards, partners)
-        if form.validate():
-            try:
-                org = services.find_organisation(actor, form.organisation_id.data)
-                if org not in organisations:
-                    abort(403)
-                plan = services.create_plan(actor, org, _input_from(form))
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                flash(_("The draft is saved. Publish it when it is ready."), "success")
-                return redirect(url_for("plans.show", plan_id=plan.id))
+        return _section_page(form, None, section, {}, 200)
+    data = services.PlanInput(**_changes(form))
+    if form.validate():
+        try:
+            org = services.find_organisation(actor, form.organisation_id.data)
+            if org not in organisations:
+                abort(403)
+            plan = services.create_plan(actor, org, data)
+        except ValidationError as error:
+            _apply_errors(form, error)
         else:
-            chosen = next((o for o in organisations if o.id == form.organisation_id.data), None)
-            _add_rule_errors(form, chosen)
-        return _render_form(form, None, dimensions, 422)
-    _set_choices(form, standards, partners)
-    return _render_form(form, None, dimensions, 200)
+            flash(
+                _("The draft is saved. Go on with the next part, or publish it when it is ready."),
+                "success",
+            )
+            return _saved(plan, section)
+    else:
+        chosen = next((o for o in organisations if o.id == form.organisation_id.data), None)
+        _add_rule_errors(form, data, chosen)
+    return _section_page(form, None, section, {}, 422)
 
 
-def _clear_errors(form: PlanForm) -> PlanForm:
-    for field in _all_fields(form).values():
-        field.errors = []
-    form.form_errors = []
-    return form
-
-
-@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
-def edit(plan_id: int):
-    """Edit a draft plan."""
+def _editable_draft(plan_id: int):
+    """The plan, if the actor may edit it now; else the response that says why not."""
     actor = current_actor()
     plan = services.get_plan(actor, plan_id)
     if actor is None:
-        return _login_redirect()
+        return actor, plan, _login_redirect()
     if not services.can_edit_plan(actor, plan):
         abort(403)
     if plan.status != PlanStatus.DRAFT:
         draft = services.editable_version(plan)
         if draft is not plan:
-            return redirect(url_for("plans.edit", plan_id=draft.id))
+            to_draft = {**(request.view_args or {}), "plan_id": draft.id}
+            return actor, plan, redirect(url_for(request.endpoint, **to_draft))
         flash(_("The plan is published: start a new version first, then edit that draft."), "error")
-        return redirect(url_for("plans.show", plan_id=plan.id))
-    dimensions = services.list_dimensions()
-    standards = services.list_standards()
-    partners = services.list_partner_candidates()
-    form = PlanForm(data=_form_data(plan) if request.method == "GET" else None)
-    del form.organisation_id
+        return actor, plan, redirect(url_for("plans.show", plan_id=plan.id))
+    return actor, plan, None
+
+
+@bp.get("/<int:plan_id>/edit")
+def edit(plan_id: int):
+    """Edit a draft plan: its first section."""
+    _actor, plan, refusal = _editable_draft(plan_id)
+    return refusal or redirect(url_for("plans.edit_section", plan_id=plan.id, section="basics"))
+
+
+@bp.route("/<int:plan_id>/edit/<section>", methods=["GET", "POST"])
+def edit_section(plan_id: int, section: str):
+    """Edit one section of a draft plan and save it on its own."""
+    part = get_section(section)
+    if part is None:
+        abort(404)
+    actor, plan, refusal = _editable_draft(plan_id)
+    if refusal:
+        return refusal
+    choices = _choices(part)
+    form = SECTION_FORMS[part.key](data=_form_data(plan) if request.method == "GET" else None)
+    if "organisation_id" in form:
+        del form.organisation_id
+    _fill_lists(form, plan, choices)
     if request.method == "GET":
-        _add_blank_rows(form, 1, 1, 2, 2)
-    _ensure_maturity_rows(form, dimensions)
-    _set_choices(form, standards, partners)
-    if request.method == "POST":
-        if form.add_rows.data:
-            _add_blank_rows(form, 1, 1, 2, 3)
-            _set_choices(form, standards, partners)
-            return _render_form(_clear_errors(form), plan, dimensions, 200)
-        if form.validate():
-            try:
-                services.update_plan(
-                    actor, plan, _input_from(form), loaded_version=form.loaded_version.data
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                flash(_("The draft is saved."), "success")
-                return redirect(url_for("plans.show", plan_id=plan.id))
+        return _section_page(form, plan, part, choices, 200)
+    if _row_button(form):
+        _fill_lists(form, plan, choices)
+        _clear_errors(form)
+        return _section_page(form, plan, part, choices, 200)
+    if form.validate():
+        try:
+            services.update_plan_part(
+                actor, plan, _changes(form), loaded_version=form.loaded_version.data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
         else:
-            _add_rule_errors(form, plan.organisation)
-        return _render_form(form, plan, dimensions, 422)
-    return _render_form(form, plan, dimensions, 200)
+            flash(_("%(section)s: saved.", section=part.label), "success")
+            return _saved(plan, part)
+    else:
+        _add_rule_errors(form, services.merged_input(plan, _changes(form)), plan.organisation)
+    return _section_page(form, plan, part, choices, 422)
 
 
 def _workflow(plan_id: int, action, done_message: str):

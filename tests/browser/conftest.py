@@ -103,3 +103,11 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("main").get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/start")  # the personal start page
+
+
+def open_part(page, name: str) -> None:
+    """Go to a section of the editor through its table of contents."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Planens delar").get_by_role("link", name=name).click()
+    expect(page.locator("[aria-current=page]", has_text=name)).to_be_visible()

@@ -74,7 +74,22 @@ PAGES: dict[str, list[Visit]] = {
         Visit("/plans/{draft}", MEMBER),  # a draft, seen by a member of its organisation
     ],
     "plans.new": [Visit("/plans/new", ADMIN)],
-    "plans.edit": [Visit("/plans/{draft}/edit", ADMIN)],
+    # Every section of the plan editor (plans.edit itself only redirects to the first).
+    "plans.edit_section": [
+        Visit(f"/plans/{{draft}}/edit/{key}", ADMIN)
+        for key in (
+            "basics",
+            "strategies",
+            "analysis",
+            "maturity",
+            "motives",
+            "organisation",
+            "partners",
+            "standards",
+            "competence",
+            "steps",
+        )
+    ],  # fmt: skip
     "plans.history": [Visit("/plans/{plan}/history")],
     "plans.revision": [Visit("/plans/{plan}/revisions/1")],
     "plans.diff": [Visit("/plans/{plan}/history/compare?a=1&b=2")],
@@ -114,6 +129,7 @@ PAGES: dict[str, list[Visit]] = {
 NOT_PAGES = {
     "static",
     "core.set_language",
+    "plans.edit",  # a redirect to the editor's first section
     "health.healthz",
     *("dcat.catalog", "dcat.catalog_rdf", "dcat.catalog_ttl"),  # the open-data catalogue (RDF)
     *("feeds.site", "feeds.needs", "feeds.organisation", "feeds.standard"),  # Atom feeds (XML)
@@ -144,18 +160,16 @@ FORM_ERRORS: dict[str, FormErrors] = {
     "orgs.edit": FormErrors("/organizations/vallentuna/edit", {"website": "nope"}, ADMIN),
     "plans.new": FormErrors(
         "/plans/new",
-        {
-            "title": "",
-            "period_start_year": "2030",
-            "period_end_year": "2020",
-            "steps-0-title": "Steg",
-            "steps-0-start_date": "2026-01-01",
-            "steps-0-end_date": "2025-01-01",
-        },
+        {"title": "", "period_start_year": "2030", "period_end_year": "2020"},
         ADMIN,
-        submit="[name=save]",
+        submit=".form-actions [name=save]",
     ),
-    "plans.edit": FormErrors("/plans/{draft}/edit", {"title": ""}, ADMIN, submit="[name=save]"),
+    "plans.edit_section": FormErrors(
+        "/plans/{draft}/edit/steps",
+        {"steps-0-title": "", "steps-0-start_date": "2026-01-01", "steps-0-end_date": "2025-01-01"},
+        ADMIN,
+        submit=".form-actions [name=save]",
+    ),
     "experiences.new": FormErrors("/experiences/new", {"title": "", "body": ""}, MEMBER),
     "experiences.edit": FormErrors("/experiences/{experience}/edit", {"body": ""}, MEMBER),
     "experiences.show": FormErrors(

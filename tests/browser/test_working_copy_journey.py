@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_part
 from tests.conftest import PASSWORD
 
 
@@ -16,13 +16,14 @@ def test_visitors_read_the_published_version_until_the_next_is_published(new_pag
 
     # Write and publish a plan.
     editor.goto("/plans/new")
-    editor.get_by_role("group", name="Grunduppgifter").get_by_label("Rubrik").fill(
-        "Plan under omarbetning"
-    )
+    editor.get_by_label("Rubrik", exact=True).fill("Plan under omarbetning")
     editor.get_by_label("Första år").fill("2025")
     editor.get_by_label("Sista år").fill("2027")
+    editor.get_by_role("button", name="Spara", exact=True).click()
+    open_part(editor, "Var vi står")
     editor.get_by_label("Nuläge").fill("Ärendena handläggs på papper.")
-    editor.get_by_role("button", name="Spara utkast").click()
+    editor.get_by_role("button", name="Spara", exact=True).click()
+    editor.goto(editor.url.split("/edit/")[0])
     editor.get_by_role("button", name="Publicera").click()
     expect(editor.locator(".flash-success")).to_contain_text("Planen är publicerad.")
     plan_url = editor.url
@@ -35,8 +36,11 @@ def test_visitors_read_the_published_version_until_the_next_is_published(new_pag
 
     # Edit one section of the draft.
     editor.get_by_role("link", name="Redigera", exact=True).click()
+    open_part(editor, "Var vi står")
     editor.get_by_label("Nuläge").fill("Ärendena handläggs digitalt i e-tjänsten.")
-    editor.get_by_role("button", name="Spara utkast").click()
+    editor.get_by_role("button", name="Spara", exact=True).click()
+    expect(editor.locator(".flash-success")).to_contain_text("Var vi står: sparat.")
+    editor.goto(draft_url)
     expect(editor.locator("#current_situation")).to_contain_text("digitalt i e-tjänsten")
 
     # Someone else, not logged in, still reads the published version at the same address,

@@ -35,11 +35,17 @@ def submit(watched: Watched, url: str, fields: dict[str, str], choose: dict[str,
     first = next(iter(fields))
     form = page.locator(f'main form:has([name="{first}"])').first
     for name, value in choose.items():
-        form.locator(f'[name="{name}"]').select_option(value)
+        control = form.locator(f'[name="{name}"]')
+        if control.first.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:  # a checkbox list, perhaps folded in a <details> that a person opens first
+            box = form.locator(f'[name="{name}"][value="{value}"]')
+            box.evaluate("e => { const d = e.closest('details'); if (d) d.open = true; }")
+            box.check()
     for name, value in fields.items():
         form.locator(f'[name="{name}"]').fill(value)
     with page.expect_navigation() as navigation:
-        # The form's own send button is its last one (the plan form has "Add more rows" first).
+        # The form's own send button is its last one (the plan form has "Add a step" first).
         form.locator("[type=submit]").last.click()
     status = navigation.value.status if navigation.value else None
     watched.check(f"after submitting to {url}", fields[first])
@@ -57,7 +63,11 @@ async ([url, fields, choose, formSelector]) => {
   const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
   const form = doc.querySelector(formSelector);
   if (!form) return [0, 'no form ' + formSelector + ' at ' + url];
-  for (const [name, value] of Object.entries({...choose, ...fields})) {
+  for (const [name, value] of Object.entries(choose)) {
+    const box = form.querySelector(`input[name="${name}"][value="${value}"]`);
+    if (box) { box.checked = true; } else { form.querySelector(`[name="${name}"]`).value = value; }
+  }
+  for (const [name, value] of Object.entries(fields)) {
     const field = form.querySelector(`[name="${name}"]`);
     // Typing a line break into a one-line field gives a space, as Playwright's fill does.
     field.value = field.tagName === 'INPUT' ? value.replace(/\r?\n/g, ' ') : value;
@@ -135,7 +145,7 @@ def unsafe_addresses(app, plan_ids: list[int], slugs: list[str]) -> None:
 
 
 def plan_fields(title: str, text: str, version: str) -> dict[str, str]:
-    """Every text field of the plan form (a strategy, a decision and a step row included)."""
+    """Every text field of the plan editor (a strategy, a decision and a step row included)."""
     return {
         "title": title + version,
         "summary": text + version,
@@ -152,6 +162,22 @@ def plan_fields(title: str, text: str, version: str) -> dict[str, str]:
         "steps-0-start_date": "2025-01-01",
         "steps-0-end_date": "2025-06-30",
     }
+
+
+# The sections of the plan editor the fields above are on.
+PLAN_SECTIONS = {
+    "strategies": "strategies-",
+    "analysis": "current_situation",
+    "motives": "decisions-",
+    "steps": "steps-",
+}
+BASICS = ("title", "summary", "period_start_year", "period_end_year")
+
+
+def section_fields(fields: dict[str, str], section: str) -> dict[str, str]:
+    if section == "basics":
+        return {name: fields[name] for name in BASICS}
+    return {n: v for n, v in fields.items() if n.startswith(PLAN_SECTIONS[section])}
 
 
 def standard_option(watched: Watched, url: str, select_name: str, i: int) -> str:
@@ -210,20 +236,26 @@ def type_content(app, watched: Watched) -> dict[str, list]:
         slug = landed.rsplit("/", 1)[-1]
 
         if typed:
-            step_standard = standard_option(watched, "/plans/new", "steps-0-standard_ids", i)
+            step_standard = standard_option(watched, "/experiences/new", "standard_ids", i)
         else:
             step_standard = standard_id(app, slug)
+        fields = plan_fields(title, text, "")
         landed = fill(
             "/plans/new",
-            plan_fields(title, text, ""),
-            {"organisation_id": ids["vallentuna"], "steps-0-standard_ids": step_standard},
+            section_fields(fields, "basics"),
+            {"organisation_id": ids["vallentuna"]},
         )
-        plan_id = int(landed.rsplit("/", 1)[-1])
+        plan_id = int(re.search(r"/plans/(\d+)", landed).group(1))
+        for section in PLAN_SECTIONS:
+            choose = {"steps-0-standard_ids": step_standard} if section == "steps" else {}
+            fill(f"/plans/{plan_id}/edit/{section}", section_fields(fields, section), choose)
         push(f"/plans/{plan_id}", "publish")
         push(f"/plans/{plan_id}", "reopen")
         # The next version is a draft of its own beside the plan, published from its page.
         draft = working_copy_id(app, plan_id)
-        fill(f"/plans/{draft}/edit", plan_fields(title, text, " v2"), {})
+        fields = plan_fields(title, text, " v2")
+        for section in ("basics", *PLAN_SECTIONS):
+            fill(f"/plans/{draft}/edit/{section}", section_fields(fields, section), {})
         push(f"/plans/{draft}", "publish")
 
         landed = fill(
@@ -305,6 +337,12 @@ def test_new_content_payloads_are_shown_as_text_and_never_run(
         text = listed_text(watched, url, "(all payloads)")
         missing = [t for t in expected if normalise(t) not in text]
         assert not missing, (url, missing[:3])
+    # (After the lists: a draft is in none of them.) Every page of the plan editor, with the payloads in its fields and lists.
+    plan_id, title = made["plans"][0]
+    press(watched, f"/plans/{plan_id}", "reopen")
+    for section in ("basics", "strategies", "analysis", "maturity", "motives", "organisation",
+                    "standards", "steps", "competence", "partners"):  # fmt: skip
+        visit(f"/plans/{plan_id}/edit/{section}")
 
     member = Watched(new_page())
     log_in(member.page, MEMBER)

@@ -136,3 +136,69 @@ def plans_snapshot(app) -> dict[str, list[tuple]]:
             snapshot[table.name] = [tuple(row) for row in rows]
         db.session.remove()
         return snapshot
+
+
+def browser_form(html: str) -> list[tuple[str, str]]:
+    """What a browser sends for the plan form on the page (its fields as they stand, without
+    the rows kept for the script in <template>), pressing no named button."""
+    import lxml.html
+
+    doc = lxml.html.fromstring(html)
+    for template in doc.xpath("//template"):
+        template.drop_tree()
+    form = doc.xpath("//form[contains(@class, 'plan-form')]")[0]
+    pairs: list[tuple[str, str]] = []
+    for el in form.xpath(".//input | .//select | .//textarea"):
+        name, kind = el.get("name"), (el.get("type") or "text").lower()
+        if not name or kind in ("submit", "button", "reset", "image"):
+            continue
+        if kind in ("radio", "checkbox"):
+            if el.get("checked") is not None:
+                pairs.append((name, el.get("value", "on")))
+        elif el.tag == "select":
+            options = el.xpath(".//option")
+            chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+            pairs.extend((name, o.get("value", o.text or "")) for o in chosen)
+        elif el.tag == "textarea":
+            pairs.append((name, (el.text or "").removeprefix("\n")))
+        else:
+            pairs.append((name, el.get("value", "")))
+    return pairs
+
+
+def full_plan(make_plan, app) -> int:
+    """A draft with something in every section of the editor."""
+    from portal.plans import services
+
+    with app.app_context():
+        gotland = org_id("gotland")
+    return make_plan(
+        status="draft",
+        title="Hel plan",
+        start=2025,
+        end=2027,
+        steps=[
+            ("Första steget", "2025-01-01", "2025-12-31", 100_000),
+            ("Andra steget", "2026-01-01", "2026-06-30", None),
+        ],
+        standards=["bfs-2020-5", "ss-637040-2016"],
+        maturity={"digital_information": (2, 4), "digital_workflow": (1, 3)},
+        summary="Sammanfattningen.",
+        sections={
+            "current_situation": "Nuläget.",
+            "target_picture": "Målbilden.",
+            "strengths": "Styrkor.",
+            "weaknesses": "Svagheter.",
+            "motives": "Motiven.",
+            "expected_benefits": "Nyttan.",
+            "communication": "Kommunikationen.",
+            "change_organisation": "Organisationen.",
+            "competence_supply": "Kompetensen.",
+            "external_monitoring": "Bevakningen.",
+        },
+        expected_benefits_sek=1_000_000,
+        administrative_groups=["bygglov", "it"],
+        strategies=[services.StrategyInput("Digitaliseringsstrategi", "KS", None, 2023)],
+        decisions=[services.DecisionInput("Kommunstyrelsen", None, "Antogs.")],
+        partner_ids=[gotland],
+    )

@@ -23,7 +23,7 @@ def test_saving_a_plan_over_a_newer_version_shows_it_and_keeps_the_users_text(
     app, make_user, make_plan
 ):
     plan_id = make_plan("vallentuna", status="draft", title="Utkastet")
-    url = f"/plans/{plan_id}/edit"
+    url = f"/plans/{plan_id}/edit/analysis"
     anna, bertil = app.test_client(), app.test_client()
     for name, client in (("anna", anna), ("bertil", bertil)):
         make_user(f"{name}@example.com", member_of="vallentuna", role="editor")

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.plans.models import Plan, PlanRevision, PlanStatus
+from portal.plans.models import MaturityDimension, Plan, PlanRevision, PlanStatus
+from portal.standards.models import Standard
 from tests.plans.conftest import org_id, plan_form, plans_snapshot
 
 ACTORS = ["anonymous", "other_org_member", "member", "editor", "org_admin", "site_admin"]
@@ -53,21 +54,70 @@ def test_create_plan(app, client, login_as, users, actor):
             assert plan is None
 
 
+# Every section of the editor, with a change to it and how to read that change back.
+SECTION_EDITS = {
+    "basics": (
+        {"title": "Ändrad", "period_start_year": "2025", "period_end_year": "2027"},
+        lambda plan: plan.title == "Ändrad",
+    ),
+    "strategies": ({"strategies-0-title": "Ny strategi"}, lambda plan: len(plan.strategies) == 1),
+    "analysis": ({"strengths": "Ändrade styrkor"}, lambda plan: plan.strengths == "Ändrade styrkor"),
+    "maturity": (
+        {"maturity-0-dimension_id": "DIMENSION", "maturity-0-current_level": "2",
+         "maturity-0-target_level": "4"},
+        lambda plan: len(plan.maturity) == 1,
+    ),
+    "motives": ({"motives": "Ändrade motiv"}, lambda plan: plan.motives == "Ändrade motiv"),
+    "organisation": ({"administrative_groups": "it"}, lambda plan: plan.administrative_groups == ["it"]),
+    "standards": (
+        {"standards-0-standard_id": "STANDARD", "standards-0-chosen": "y"},
+        lambda plan: len(plan.standards) == 1,
+    ),
+    "steps": (plan_form(), lambda plan: len(plan.steps) == 1),
+    "competence": (
+        {"external_monitoring": "Ändrad bevakning"},
+        lambda plan: plan.external_monitoring == "Ändrad bevakning",
+    ),
+    "partners": ({"partner_ids": "GOTLAND"}, lambda plan: len(plan.partners) == 1),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("section", list(SECTION_EDITS))
 @pytest.mark.parametrize("actor", ACTORS)
-def test_edit_draft(app, client, login_as, users, make_plan, actor):
+def test_save_a_section_of_a_draft(app, client, login_as, users, make_plan, actor, section):
+    plan_id = make_plan(status="draft", start=2025, end=2027)
+    act_as(client, login_as, users, actor)
+    data, saved = SECTION_EDITS[section]
+    with app.app_context():
+        ids = {
+            "GOTLAND": str(org_id("gotland")),
+            "DIMENSION": str(db.session.scalar(select(MaturityDimension.id))),
+            "STANDARD": str(db.session.scalar(select(Standard.id))),
+        }
+    data = {name: ids.get(value, value) for name, value in data.items()}
+    before = plans_snapshot(app)
+    response = client.post(f"/plans/{plan_id}/edit/{section}", data=data)
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        if actor in WRITERS:
+            assert response.status_code == 302, response.get_data(as_text=True)
+            assert saved(plan)
+        else:
+            assert_refused(response, actor, draft=True)
+            assert plans_snapshot(app) == before
+            assert not saved(plan)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_add_a_row_to_a_draft(app, client, login_as, users, make_plan, actor):
+    """The "add a row" button saves nothing, and shows outsiders nothing either."""
     plan_id = make_plan(status="draft")
     act_as(client, login_as, users, actor)
-    before = plans_snapshot(app)
-    response = client.post(f"/plans/{plan_id}/edit", data=plan_form(title="Ändrad"))
-    with app.app_context():
-        title = db.session.get(Plan, plan_id).title
+    response = client.post(f"/plans/{plan_id}/edit/steps", data={"add_row": "steps"})
     if actor in WRITERS:
-        assert response.status_code == 302
-        assert title == "Ändrad"
+        assert response.status_code == 200
     else:
         assert_refused(response, actor, draft=True)
-        assert plans_snapshot(app) == before
-        assert title == "Handlingsplan"
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -146,9 +196,11 @@ def test_open_edit_form(client, login_as, users, make_plan, actor):
     act_as(client, login_as, users, actor)
     response = client.get(f"/plans/{plan_id}/edit")
     if actor in WRITERS:
-        assert response.status_code == 200
+        assert response.status_code == 302
+        assert client.get(response.headers["Location"]).status_code == 200
     else:
         assert_refused(response, actor, draft=True)
+        assert_refused(client.get(f"/plans/{plan_id}/edit/steps"), actor, draft=True)
 
 
 def test_editor_of_other_org_cannot_create_plan_for_vallentuna(app, client, login_as, make_user):

@@ -11,6 +11,8 @@ from portal.plans.models import Plan
 GET_URLS = [
     "/plans/{id}",
     "/plans/{id}/edit",
+    "/plans/{id}/edit/basics",
+    "/plans/{id}/edit/steps",
     "/plans/{id}/history",
     "/plans/{id}/revisions/1",
     "/plans/{id}/history/compare?a=1&b=2",
@@ -50,7 +52,7 @@ def test_draft_is_404_on_every_url(client, login_as, make_user, draft_with_histo
         login_as(make_user(member_of="boverket", role="editor"))
     for url in GET_URLS:
         assert client.get(url.format(id=draft_with_history)).status_code == 404, url
-    for url in POST_URLS:
+    for url in [*POST_URLS, "/plans/{id}/edit/basics", "/plans/{id}/edit/partners"]:
         assert client.post(url.format(id=draft_with_history)).status_code == 404, url
     html = client.get("/plans").get_data(as_text=True)
     assert f"/plans/{draft_with_history}" not in html
