@@ -847,3 +847,14 @@ def last_public_change() -> datetime | None:
     return db.session.scalar(
         select(func.max(Plan.updated_at)).where(Plan.status != PlanStatus.DRAFT)
     )
+
+
+def require_editable_plan(actor: User | None, plan: Plan) -> None:
+    """Refuse unless the actor may edit `plan` now (an editor of its organisation, and the
+    plan a draft); hold the plan's row meanwhile. What attachments on a plan ask for."""
+    _require_plan_editor(actor, plan)
+    _lock_plan(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            _("Only drafts can be edited. Start a new version (back to draft) first.")
+        )

@@ -1,0 +1,15 @@
+"""The upload form shown on the edit page of a plan or experience."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from portal.core.boundary import PortalForm
+
+
+class AttachmentForm(PortalForm):
+    file = FileField(_l("File"))
+    title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=200)])
