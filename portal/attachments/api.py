@@ -16,10 +16,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.api.common import ErrorSchema, api_write, load
 from portal.api.resources import api_blueprint
 from portal.attachments import services
-from portal.attachments.content import allowed_types_text
+from portal.attachments.content import TYPES, allowed_types_text
 from portal.attachments.schemas import AttachmentSchema
 from portal.attachments.services import OWNERS, OwnerKind, Upload
-from portal.attachments.views import upload_body_limit
+from portal.attachments.views import serve_attachment, upload_body_limit
 from portal.core.actor import current_actor
 from portal.core.boundary import body_limit
 from portal.errors import ValidationError
@@ -87,6 +87,7 @@ def _documented(view, refusals: tuple[int, ...]):
 def _register(kind: OwnerKind) -> None:
     singular = kind.name.removesuffix("s")
     a_singular = f"an {singular}" if singular[0] in "aeiou" else f"a {singular}"
+    drafts_only = "; drafts only" if singular == "plan" else ""
 
     def upload(**ids: int):
         owner = _owner(kind, ids[kind.id_arg])
@@ -99,7 +100,7 @@ def _register(kind: OwnerKind) -> None:
 
     upload.__name__ = upload.__qualname__ = f"attach_to_{singular}"
     upload.__doc__ = (
-        f"Attach a file to {a_singular} (its editors{'; drafts only' if singular == 'plan' else ''})"
+        f"Attach a file to {a_singular} (its editors{drafts_only})"
         "\n\nThe file is checked by its content: magic bytes and a real parse (PDF by pypdf, "
         "ODF/OOXML as zip archives with their parts, images decoded). Its text (PDFs and "
         f"documents) is indexed with the {singular}."
@@ -116,3 +117,28 @@ def _register(kind: OwnerKind) -> None:
 
 for _kind in OWNERS.values():
     _register(_kind)
+
+
+FILE_RESPONSE = {
+    "description": "The file, with the Content-Type its content was found to be, "
+    "`Content-Disposition` (attachment; inline for images) with the file name (RFC 5987 for "
+    "non-ASCII), `X-Content-Type-Options: nosniff`, a sandboxing Content-Security-Policy and "
+    "its sha256 as ETag.",
+    "content": {t.content_type: {"schema": {"type": "string", "format": "binary"}} for t in TYPES},
+}
+
+
+@blp.route("/attachments/<int:attachment_id>")
+@blp.doc(responses={"200": FILE_RESPONSE})
+@blp.alt_response(
+    404,
+    schema=ErrorSchema,
+    description="No such file, or its plan or experience "
+    "is not visible to the caller (a draft of another organisation).",
+)
+def get_attachment(attachment_id: int):
+    """Download an attached file
+
+    Follows the visibility of its plan or experience: a draft's files are 404 to everyone
+    outside its organisation."""
+    return serve_attachment(attachment_id)

@@ -9,7 +9,8 @@ from marshmallow import fields
 
 
 def attachment_url(attachment) -> str:
-    return url_for("attachments.download", attachment_id=attachment.id, _external=True)
+    # The API's own address of the file, so a token (not only a browser session) reaches it.
+    return url_for("api_attachments.get_attachment", attachment_id=attachment.id, _external=True)
 
 
 class AttachmentSchema(ma.Schema):

@@ -144,9 +144,9 @@ def upload_too_large(_error: RequestEntityTooLarge) -> Response:
     return _back(kind, (request.view_args or {})["owner_id"])
 
 
-@bp.get("/attachments/<int:attachment_id>")
-def download(attachment_id: int) -> Response:
-    """Serve a file to whoever may see its plan or experience (404 to anyone else)."""
+def serve_attachment(attachment_id: int) -> Response:
+    """A file, to whoever may see its plan or experience (404 to anyone else), answered so
+    that no browser runs it in the portal's origin."""
     attachment, data = services.attachment_to_serve(current_actor(), attachment_id)
     response = send_file(
         io.BytesIO(data),
@@ -163,3 +163,9 @@ def download(attachment_id: int) -> Response:
     # Revalidate every time (cheap, by ETag): a plan taken back to draft hides its files at once.
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def download(attachment_id: int) -> Response:
+    """Serve a file to whoever may see its plan or experience (404 to anyone else)."""
+    return serve_attachment(attachment_id)

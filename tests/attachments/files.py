@@ -131,7 +131,11 @@ def docx_without_parts() -> bytes:
 # (file name, bytes, content type served) of every allowed type.
 ALLOWED = [
     ("beslut.pdf", pdf("Beslut"), "application/pdf"),
-    ("plan.docx", docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "plan.docx",
+        docx(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("budget.xlsx", xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("plan.odt", odt(), "application/vnd.oasis.opendocument.text"),
     ("budget.ods", ods(), "application/vnd.oasis.opendocument.spreadsheet"),
