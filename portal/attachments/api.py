@@ -91,7 +91,7 @@ def _register(kind: OwnerKind) -> None:
 
     def upload(**ids: int):
         owner = _owner(kind, ids[kind.id_arg])
-        return api_write(services.add_attachment, kind, owner, _received_file())
+        return api_write(services.add_attachment, kind, owner, _received_file)
 
     def delete(**ids: int):
         owner = _owner(kind, ids[kind.id_arg])

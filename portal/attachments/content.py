@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.errors import UnsupportedMediaType, ValidationError
 
@@ -45,12 +46,14 @@ class FileType:
     key: str
     content_type: str
     extension: str
-    label: str
+    label: str  # or a lazy translation: str() it where it is shown
 
 
 PDF = FileType("pdf", "application/pdf", "pdf", "PDF")
-ODT = FileType("odt", "application/vnd.oasis.opendocument.text", "odt", "ODF text")
-ODS = FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", "ods", "ODF spreadsheet")
+ODT = FileType("odt", "application/vnd.oasis.opendocument.text", "odt", _l("ODF text document"))
+ODS = FileType(
+    "ods", "application/vnd.oasis.opendocument.spreadsheet", "ods", _l("ODF spreadsheet")
+)
 DOCX = FileType(
     "docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -125,7 +128,7 @@ def _unsupported() -> UnsupportedFile:
 
 def _broken(file_type: FileType, reason: str | None = None) -> BrokenFile:
     message = _(
-        "The file is not a valid %(type)s file, so it was not stored.", type=file_type.label
+        "The file is not a valid %(type)s file, so it was not stored.", type=str(file_type.label)
     )
     if reason:
         message = f"{message} ({reason})"

@@ -107,9 +107,15 @@ def _clean_title(title: str | None) -> str | None:
     return title
 
 
-def add_attachment(actor: User | None, kind: OwnerKind, owner: Any, upload: Upload) -> Attachment:
-    """Attach a file to a plan or experience the actor may edit, if its content is allowed."""
+def add_attachment(
+    actor: User | None, kind: OwnerKind, owner: Any, receive: Callable[[], Upload] | Upload
+) -> Attachment:
+    """Attach a file to a plan or experience the actor may edit, if its content is allowed.
+
+    `receive` reads the upload once the permission is settled, so the body of a refused
+    caller is never parsed (they learn nothing but the refusal)."""
     kind.require_editor(actor, owner)
+    upload = receive() if callable(receive) else receive
     if not upload.data:
         message = _("Choose a file to attach.")
         raise ValidationError(message, {"file": [message]})

@@ -19,7 +19,6 @@ from portal.attachments.forms import AttachmentForm
 from portal.attachments.services import OWNERS, OwnerKind, Upload
 from portal.core.actor import current_actor
 from portal.core.boundary import body_limit
-from portal.core.formats import format_file_size
 from portal.core.forms import EmptyForm
 from portal.errors import PayloadTooLarge, UnsupportedMediaType, ValidationError
 
@@ -49,6 +48,16 @@ def can_manage_attachments(kind: str, owner: Any) -> bool:
 
 
 @bp.app_template_global()
+def attachment_action(kind: str, owner: Any, attachment: Any = None) -> str:
+    """Where the upload form (or, given an attachment, its delete button) posts to."""
+    owners = OWNERS[kind]
+    ids = {owners.id_arg: owner.id}
+    if attachment is None:
+        return url_for(f"attachments.upload_{kind}", **ids)
+    return url_for(f"attachments.delete_{kind}", attachment_id=attachment.id, **ids)
+
+
+@bp.app_template_global()
 def attachment_limits() -> str:
     return _(
         "%(types)s, at most %(mb)d MB.",
@@ -57,15 +66,10 @@ def attachment_limits() -> str:
     )
 
 
-@bp.app_template_filter("filesize")
-def filesize(size: int | None) -> str:
-    return format_file_size(size)
-
-
 @bp.app_template_filter("filetype")
 def filetype(content_type: str) -> str:
     found = BY_CONTENT_TYPE.get(content_type)
-    return found.label if found else content_type
+    return str(found.label) if found else content_type
 
 
 def _back(kind: OwnerKind, owner_id: int) -> Response:
@@ -110,22 +114,23 @@ def _delete(kind: OwnerKind, owner_id: int, attachment_id: int) -> Response:
 
 
 def _register(kind: OwnerKind) -> None:
-    def upload(owner_id: int) -> Response:
-        return _upload(kind, owner_id)
+    def upload(**ids: int) -> Response:
+        return _upload(kind, ids[kind.id_arg])
 
-    def delete(owner_id: int, attachment_id: int) -> Response:
-        return _delete(kind, owner_id, attachment_id)
+    def delete(**ids: int) -> Response:
+        return _delete(kind, ids[kind.id_arg], ids["attachment_id"])
 
     upload.__doc__ = f"Attach a file to one of the {kind.name} (its editors)."
     delete.__doc__ = f"Delete a file from one of the {kind.name} (its editors)."
+    rule = f"/{kind.name}/<int:{kind.id_arg}>/attachments"
     bp.add_url_rule(
-        f"/{kind.name}/<int:owner_id>/attachments",
+        rule,
         f"upload_{kind.name}",
         body_limit(upload_body_limit)(login_required(upload)),
         methods=["POST"],
     )
     bp.add_url_rule(
-        f"/{kind.name}/<int:owner_id>/attachments/<int:attachment_id>/delete",
+        f"{rule}/<int:attachment_id>/delete",
         f"delete_{kind.name}",
         login_required(delete),
         methods=["POST"],
@@ -141,7 +146,7 @@ def upload_too_large(_error: RequestEntityTooLarge) -> Response:
     """A body beyond even the upload limit: say so on the edit page, as for a large file."""
     flash(services.too_large().message, f"{PLACE}:error")
     kind = OWNERS[(request.endpoint or "").rsplit("_", 1)[-1]]
-    return _back(kind, (request.view_args or {})["owner_id"])
+    return _back(kind, (request.view_args or {})[kind.id_arg])
 
 
 def serve_attachment(attachment_id: int) -> Response:

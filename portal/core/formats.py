@@ -1,9 +1,10 @@
 """Numbers, amounts and dates written the way the reader's language writes them (Babel's data).
 
-Swedish: "26 000 000 kr", "426,4 kr", "2,5", "12 mars 2024"; English: "SEK 26,000,000",
-"SEK 426.4", "2.5", "Mar 12, 2024"; file sizes "1,2 MB" and "1.2 MB". Every space inside a number and between a number and its
-currency is a non-breaking space, so an amount never breaks across lines. Templates use these
-through the filters `number`, `sek`, `dateformat` and `datetimeformat` (portal/core/templating.py).
+Swedish: "26 000 000 kr", "426,4 kr", "2,5", "12 mars 2024", "1,2 MB"; English: "SEK 26,000,000",
+"SEK 426.4", "2.5", "Mar 12, 2024", "1.2 MB". Every space inside a number and between a number
+and its currency or unit is a non-breaking space, so an amount never breaks across lines.
+Templates use these through the filters `number`, `sek`, `dateformat`, `datetimeformat` and
+`filesize` (portal/core/templating.py).
 """
 
 from __future__ import annotations
