@@ -61,74 +61,41 @@ def expect_refusal_status(kind: str, actor: str, *, api: bool) -> int:
     return 403
 
 
+# Each write, by channel: (request, status when allowed, files stored before and after it).
+WRITES = {
+    ("upload", "browser"): ("POST /{kind}/{id}/attachments", 302, 0, 1),
+    ("upload", "api"): ("POST /api/v1/{kind}/{id}/attachments", 201, 0, 1),
+    ("delete", "browser"): ("POST /{kind}/{id}/attachments/{file}/delete", 302, 1, 0),
+    ("delete", "api"): ("DELETE /api/v1/{kind}/{id}/attachments/{file}", 204, 1, 0),
+}
+
+
+@pytest.mark.parametrize(("write", "channel"), list(WRITES), ids="-".join)
 @pytest.mark.parametrize("kind", OWNERS)
 @pytest.mark.parametrize("actor", ACTORS)
-def test_upload_in_the_browser(app, client, login_as, vallentuna_people, owner, kind, actor):
+def test_attachment_write(
+    app, client, login_as, make_token, vallentuna_people, owner, kind, actor, write, channel
+):
+    request, allowed_status, before, after = WRITES[(write, channel)]
     owner_id = owner(kind)
-    act_as(login_as, vallentuna_people, actor)
-    response = client.post(
-        f"/{kind}/{owner_id}/attachments", **multipart("beslut.pdf", files.pdf("Beslut"))
-    )
+    file_id = 0
+    if before:
+        file_id = seed_attachment(app, kind, owner_id, vallentuna_people["site_admin"])
+    api = channel == "api"
+    headers = {}
+    if api and actor != "anonymous":
+        headers = bearer(make_token(vallentuna_people[actor], write=True))
+    elif not api:
+        act_as(login_as, vallentuna_people, actor)
+    method, url = request.format(kind=kind, id=owner_id, file=file_id).split(" ")
+    body = multipart("beslut.pdf", files.pdf("Beslut")) if write == "upload" else {}
+    response = client.open(url, method=method, headers=headers, **body)
     if actor in WRITERS:
-        assert response.status_code == 302
-        assert stored(app) == 1
+        assert response.status_code == allowed_status
+        assert stored(app) == after
     else:
-        assert response.status_code == expect_refusal_status(kind, actor, api=False)
-        assert stored(app) == 0
-
-
-@pytest.mark.parametrize("kind", OWNERS)
-@pytest.mark.parametrize("actor", ACTORS)
-def test_upload_through_the_api(app, client, make_token, vallentuna_people, owner, kind, actor):
-    owner_id = owner(kind)
-    headers = (
-        {} if actor == "anonymous" else bearer(make_token(vallentuna_people[actor], write=True))
-    )
-    response = client.post(
-        f"/api/v1/{kind}/{owner_id}/attachments",
-        **multipart("beslut.pdf", files.pdf("Beslut")),
-        headers=headers,
-    )
-    if actor in WRITERS:
-        assert response.status_code == 201, response.json
-        assert stored(app) == 1
-    else:
-        assert response.status_code == expect_refusal_status(kind, actor, api=True)
-        assert stored(app) == 0
-
-
-@pytest.mark.parametrize("kind", OWNERS)
-@pytest.mark.parametrize("actor", ACTORS)
-def test_delete_in_the_browser(app, client, login_as, vallentuna_people, owner, kind, actor):
-    owner_id = owner(kind)
-    attachment_id = seed_attachment(app, kind, owner_id, vallentuna_people["site_admin"])
-    act_as(login_as, vallentuna_people, actor)
-    response = client.post(f"/{kind}/{owner_id}/attachments/{attachment_id}/delete")
-    if actor in WRITERS:
-        assert response.status_code == 302
-        assert stored(app) == 0
-    else:
-        assert response.status_code == expect_refusal_status(kind, actor, api=False)
-        assert stored(app) == 1
-
-
-@pytest.mark.parametrize("kind", OWNERS)
-@pytest.mark.parametrize("actor", ACTORS)
-def test_delete_through_the_api(app, client, make_token, vallentuna_people, owner, kind, actor):
-    owner_id = owner(kind)
-    attachment_id = seed_attachment(app, kind, owner_id, vallentuna_people["site_admin"])
-    headers = (
-        {} if actor == "anonymous" else bearer(make_token(vallentuna_people[actor], write=True))
-    )
-    response = client.delete(
-        f"/api/v1/{kind}/{owner_id}/attachments/{attachment_id}", headers=headers
-    )
-    if actor in WRITERS:
-        assert response.status_code == 204
-        assert stored(app) == 0
-    else:
-        assert response.status_code == expect_refusal_status(kind, actor, api=True)
-        assert stored(app) == 1
+        assert response.status_code == expect_refusal_status(kind, actor, api=api)
+        assert stored(app) == before
 
 
 def test_the_author_of_an_experience_may_attach_to_it(

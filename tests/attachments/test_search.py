@@ -10,6 +10,14 @@ from tests.attachments.conftest import bearer, multipart
 WORD = "Kvarnhjulsregistret"
 
 
+def attach(client, kind: str, owner_id: int, name: str, data: bytes, headers: dict) -> dict:
+    response = client.post(
+        f"/api/v1/{kind}/{owner_id}/attachments", **multipart(name, data), headers=headers
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
 def found(client, word: str = WORD) -> list[tuple[str, str]]:
     items = client.get(f"/api/v1/search?q={word}").json["items"]
     return [(item["type"], item["url"]) for item in items]
@@ -23,12 +31,7 @@ def test_a_word_only_in_an_attached_pdf_finds_the_plan_once_published(
 
     plan_id = make_plan(status="draft", title="Handlingsplan med bilaga")
     token = bearer(make_token(vallentuna_people["editor"], write=True))
-    response = client.post(
-        f"/api/v1/plans/{plan_id}/attachments",
-        **multipart("beslut.pdf", files.pdf(f"Beslut om {WORD} 2025")),
-        headers=token,
-    )
-    assert response.status_code == 201
+    attach(client, "plans", plan_id, "beslut.pdf", files.pdf(f"Beslut om {WORD} 2025"), token)
     # A draft's attachment is never searchable, by anyone.
     assert found(client) == []
     assert "Handlingsplan med bilaga" not in client.get(f"/search?q={WORD}").get_data(as_text=True)
@@ -47,12 +50,7 @@ def test_a_word_only_in_an_attached_document_finds_the_experience_until_it_is_de
     experience_id = make_experience(title="Lärdomar med bilaga")
     token = bearer(make_token(vallentuna_people["editor"], write=True))
     for name, data in (("a.pdf", files.pdf(WORD)), ("b.docx", files.docx("Geodatalagret"))):
-        response = client.post(
-            f"/api/v1/experiences/{experience_id}/attachments",
-            **multipart(name, data),
-            headers=token,
-        )
-        assert response.status_code == 201
+        attach(client, "experiences", experience_id, name, data, token)
     url = f"/experiences/{experience_id}"
     assert found(client) == [("experience", url)]
     assert found(client, "Geodatalagret") == [("experience", url)]
@@ -70,12 +68,7 @@ def test_an_unpublished_experiences_attachment_is_not_searchable(
 ):
     experience_id = make_experience(publish=False)
     token = bearer(make_token(vallentuna_people["editor"], write=True))
-    response = client.post(
-        f"/api/v1/experiences/{experience_id}/attachments",
-        **multipart("a.pdf", files.pdf(WORD)),
-        headers=token,
-    )
-    assert response.status_code == 201
+    attach(client, "experiences", experience_id, "a.pdf", files.pdf(WORD), token)
     assert found(client) == []
     member = bearer(make_token(vallentuna_people["member"]))
     assert client.get(f"/api/v1/search?q={WORD}", headers=member).json["items"] == []
