@@ -7,9 +7,13 @@ from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from portal.attachments.content import EXTENSIONS
 from portal.core.boundary import PortalForm
+
+# Helps the file picker (on a phone above all) offer the right files; the server decides.
+ACCEPT = ",".join(f".{ending}" for ending in EXTENSIONS)
 
 
 class AttachmentForm(PortalForm):
-    file = FileField(_l("File"))
+    file = FileField(_l("File"), render_kw={"accept": ACCEPT})
     title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=200)])

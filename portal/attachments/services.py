@@ -44,7 +44,6 @@ class OwnerKind:
     load: Callable[[User | None, int], Any]
     require_editor: Callable[[User | None, Any], None]
     can_edit: Callable[[User | None, Any], bool]
-    show_endpoint: str
     edit_endpoint: str
     id_arg: str
 
@@ -60,7 +59,6 @@ PLANS = OwnerKind(
     can_edit=lambda actor, plan: (
         plan.status == PlanStatus.DRAFT and plan_services.can_edit_plan(actor, plan)
     ),
-    show_endpoint="plans.show",
     edit_endpoint="plans.edit",
     id_arg="plan_id",
 )
@@ -70,7 +68,6 @@ EXPERIENCES = OwnerKind(
     load=experience_services.get_experience,
     require_editor=experience_services.require_experience_editor,
     can_edit=experience_services.can_edit_experience,
-    show_endpoint="experiences.show",
     edit_endpoint="experiences.edit",
     id_arg="experience_id",
 )

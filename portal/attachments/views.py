@@ -86,11 +86,14 @@ def _upload(kind: OwnerKind, owner_id: int) -> Response:
                 flash(message, f"{PLACE}:error")
         return _back(kind, owner_id)
     file = form.file.data
-    upload = Upload(
-        filename=getattr(file, "filename", None) or "",
-        data=file.read() if file else b"",
-        title=form.title.data,
-    )
+
+    def upload() -> Upload:
+        return Upload(
+            filename=getattr(file, "filename", None) or "",
+            data=file.read() if file else b"",
+            title=form.title.data,
+        )
+
     try:
         attachment = services.add_attachment(actor, kind, owner, upload)
     except (ValidationError, UnsupportedMediaType, PayloadTooLarge) as refusal:
