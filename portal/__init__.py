@@ -93,6 +93,7 @@ def _check_configuration(app: Flask) -> None:
 def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
+    import portal.attachments.models  # noqa: F401
     import portal.experiences.models  # noqa: F401
     import portal.follows.models  # noqa: F401
     import portal.needs.models  # noqa: F401
@@ -127,6 +128,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(follows_bp)
     app.register_blueprint(me_bp)
+    from portal.attachments.views import bp as attachments_bp
+
+    app.register_blueprint(attachments_bp)
 
     import portal.search
 

@@ -74,6 +74,8 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = secure
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
+        # Largest attached file in megabytes; the upload routes alone take bodies this large.
+        self.ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "20"))
         self.BABEL_DEFAULT_LOCALE = "sv"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
         self.LANGUAGES = ("sv", "en")

@@ -44,6 +44,18 @@ class ValidationError(ServiceError):
     status_code = 422
 
 
+class PayloadTooLarge(ServiceError):
+    """The input (an uploaded file) is larger than the portal takes."""
+
+    status_code = 413
+
+
+class UnsupportedMediaType(ServiceError):
+    """The input (an uploaded file) is of a type the portal does not take."""
+
+    status_code = 415
+
+
 class EditConflict(ValidationError):
     """An edit form was loaded from a version that someone else has replaced since.
 
@@ -92,6 +104,7 @@ _TITLES = {
     405: lambda: _("Method not allowed"),
     409: lambda: _("Changed at the same time"),
     413: lambda: _("The request is too large"),
+    415: lambda: _("Unsupported file type"),
     422: lambda: _("Invalid input"),
     429: lambda: _("Too many requests"),
     500: lambda: _("Something went wrong"),

@@ -71,6 +71,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
     """Create, through the services, one of everything a route can name, all of organisation A:
     a published plan, a draft experience with a comment, a need with a backing and a supplier's
     answer, a pending membership request and an API token."""
+    from portal.attachments import services as attachments
     from portal.experiences import services as experiences
     from portal.follows import services as follows
     from portal.needs import services as needs
@@ -81,6 +82,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
     from portal.plans import services as plans
     from portal.standards.models import Standard
     from portal.tokens import services as tokens
+    from tests.attachments.files import pdf
 
     owner_id = make_user(member_of=OWNER_ORG, role="admin")
     outsider_id = make_user(member_of=OTHER_ORG, role="admin")
@@ -103,6 +105,12 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
             owner, org_a, title="Lärdomar", body="Text.", tags=[], standard_ids=[]
         )
         experiences.publish_experience(owner, experience)
+        attachment = attachments.add_attachment(
+            owner,
+            attachments.EXPERIENCES,
+            experience,
+            attachments.Upload("beslut.pdf", pdf("Beslut")),
+        )
         comment = experiences.add_comment(outsider, experience, "Tack!")
         experiences.unpublish_experience(owner, experience)
 
@@ -144,6 +152,7 @@ def build_route_world(app: Flask, make_user) -> RouteWorld:
                 "number": 1,  # the published plan's first revision
                 "experience_id": experience.id,
                 "comment_id": comment.id,
+                "attachment_id": attachment.id,  # a file on the (draft) experience
                 "need_id": need.id,
                 "answer_id": answer.id,
                 "organisation_id": org_b.id,  # the organisation backing the need

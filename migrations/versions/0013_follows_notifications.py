@@ -1,7 +1,7 @@
 """Follows, notifications and each user's choice of notification mail.
 
 Revision ID: 0013_follows_notifications
-Revises: 0011_plan_working_copy
+Revises: 0012_attachments
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013_follows_notifications"
-down_revision = "0011_plan_working_copy"
+down_revision = "0012_attachments"
 branch_labels = None
 depends_on = None
 

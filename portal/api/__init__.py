@@ -85,6 +85,7 @@ def init_api(app: Flask) -> None:
 
     init_api_hooks(app)
     init_conditional_writes(app, API_PREFIX)  # after the hooks: the caller is known by then
+    from portal.attachments import api as attachments
     from portal.experiences import api as experiences
     from portal.follows import api as follows
     from portal.needs import api as needs
@@ -95,7 +96,8 @@ def init_api(app: Flask) -> None:
     from portal.standards import api as standards
     from portal.tokens import api as tokens
 
-    for module in (organizations, standards, me, tokens, plans, experiences, needs, search):
+    modules = (organizations, standards, me, tokens, plans, experiences, attachments, needs, search)
+    for module in modules:
         register_api_blueprint(module.blp)
     for module in (follows, notifications):
         register_api_blueprint(module.blp)

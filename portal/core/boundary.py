@@ -9,6 +9,8 @@ Every request crosses it, so no view, form or service has to remember:
   INTEGER column, with an error on the field.
 - JSON bodies: nested deeper than `MAX_JSON_DEPTH` is a 400 (larger than MAX_CONTENT_LENGTH
   is Werkzeug's 413), before Flask or webargs parse them.
+- Body size: MAX_CONTENT_LENGTH for every route, except views marked `@body_limit(...)` (file
+  uploads), whose own limit is set before anything (the CSRF check included) reads the body.
 
 PostgreSQL cannot store NUL nor compare integers beyond its column type, and SQLite cannot
 bind integers beyond 64 bits: what the database would refuse with a 500 is refused here.
@@ -17,9 +19,11 @@ bind integers beyond 64 bits: what the database would refuse with a 500 is refus
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import accumulate
+from typing import TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -162,8 +166,33 @@ def _refuse_deep_json() -> None:
         )
 
 
+# --- body size -------------------------------------------------------------------------------
+
+V = TypeVar("V", bound=Callable)
+_BODY_LIMIT = "_portal_body_limit"
+
+
+def body_limit(limit: Callable[[], int]) -> Callable[[V], V]:
+    """Let a view take request bodies of up to `limit()` bytes instead of MAX_CONTENT_LENGTH."""
+
+    def mark(view: V) -> V:
+        setattr(view, _BODY_LIMIT, limit)
+        return view
+
+    return mark
+
+
+def _apply_body_limit(endpoint: str | None, _values: dict | None) -> None:
+    # A URL value preprocessor: it runs before every before_request hook (CSRF reads the form).
+    view = current_app.view_functions.get(endpoint or "")
+    limit = getattr(view, _BODY_LIMIT, None)
+    if limit is not None:
+        request.max_content_length = limit()
+
+
 def init_boundary(app: Flask) -> None:
     """Install the converters (before any route is added) and the request checks."""
     app.url_map.converters.update(CONVERTERS)
+    app.url_value_preprocessor(_apply_body_limit)
     app.before_request(_refuse_hostile_query)
     app.before_request(_refuse_deep_json)

@@ -1,9 +1,10 @@
 """Numbers, amounts and dates written the way the reader's language writes them (Babel's data).
 
-Swedish: "26 000 000 kr", "426,4 kr", "2,5", "12 mars 2024"; English: "SEK 26,000,000",
-"SEK 426.4", "2.5", "Mar 12, 2024". Every space inside a number and between a number and its
-currency is a non-breaking space, so an amount never breaks across lines. Templates use these
-through the filters `number`, `sek`, `dateformat` and `datetimeformat` (portal/core/templating.py).
+Swedish: "26 000 000 kr", "426,4 kr", "2,5", "12 mars 2024", "1,2 MB"; English: "SEK 26,000,000",
+"SEK 426.4", "2.5", "Mar 12, 2024", "1.2 MB". Every space inside a number and between a number
+and its currency or unit is a non-breaking space, so an amount never breaks across lines.
+Templates use these through the filters `number`, `sek`, `dateformat`, `datetimeformat` and
+`filesize` (portal/core/templating.py).
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ def format_sek(value: Number | None, digits: int = 0) -> str:
     if locale is not None and locale.currency_formats["standard"].pattern.startswith("¤"):
         return f"{symbol}{NBSP}{number}"
     return f"{number}{NBSP}{symbol}"
+
+
+def format_file_size(size: int | None) -> str:
+    """A file's size as people read it: "512 B", "34 kB", "1,2 MB" (binary multiples)."""
+    if size is None:
+        return MISSING
+    if size < 1024:
+        return f"{format_number(size)}{NBSP}B"
+    if size < 1024 * 1024:
+        return f"{format_number(round(size / 1024))}{NBSP}kB"
+    megabytes = format_decimal(size / (1024 * 1024), format=_pattern(1, fixed=False))
+    return f"{_nbsp(megabytes)}{NBSP}MB"
 
 
 def format_day(value: date | datetime | str | None, format: str = "medium") -> str:

@@ -7,7 +7,13 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.core.charts import PALETTE
-from portal.core.formats import format_day, format_moment, format_number, format_sek
+from portal.core.formats import (
+    format_day,
+    format_file_size,
+    format_moment,
+    format_number,
+    format_sek,
+)
 from portal.core.markdown import render_markdown
 
 # The main areas, in menu order; an area appears once its blueprint is registered.
@@ -64,6 +70,7 @@ def init_templating(app: Flask) -> None:
         sek=format_sek,
         dateformat=format_day,
         datetimeformat=format_moment,
+        filesize=format_file_size,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.attachments.models import Attachment
 from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk
 from portal.extensions import db
 from portal.orgs.models import Organisation
@@ -82,6 +83,10 @@ class Experience(TimestampMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=experience_tags, order_by=Tag.name)
     standards: Mapped[list[Standard]] = relationship(
         secondary=experience_standards, order_by=Standard.name
+    )
+    # Files on the experience; they follow its visibility.
+    attachments: Mapped[list[Attachment]] = relationship(
+        cascade="all, delete-orphan", order_by=Attachment.id
     )
     comments: Mapped[list[ExperienceComment]] = relationship(
         back_populates="experience",

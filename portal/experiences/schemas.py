@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from portal.api import common
+from portal.attachments.schemas import attachments_field
 from portal.experiences.models import ExperienceStatus
 
 
@@ -53,6 +54,7 @@ class ExperienceSchema(ExperienceSummarySchema):
             "description": "Comments that are not removed, oldest first.",
         },
     )
+    attachments = attachments_field()
     created_at = common.UtcDateTime(required=True)
 
 

@@ -112,6 +112,7 @@ def get_experience(actor: User | None, experience_id: int) -> Experience:
             selectinload(Experience.tags),
             selectinload(Experience.standards),
             selectinload(Experience.comments).selectinload(ExperienceComment.author),
+            selectinload(Experience.attachments),
         )
     )
     if experience is None or not can_see_experience(actor, experience):
@@ -437,3 +438,9 @@ def last_public_change() -> datetime | None:
     return db.session.scalar(
         select(func.max(Experience.updated_at)).where(Experience.status != ExperienceStatus.DRAFT)
     )
+
+
+def require_experience_editor(actor: User | None, experience: Experience) -> None:
+    """Refuse unless the actor may edit `experience` (what attachments on it ask for)."""
+    _require_editor(actor, experience)
+    lock_for_update(experience, "status")

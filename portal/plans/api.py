@@ -34,6 +34,7 @@ from portal.api.common import (
     text_field,
 )
 from portal.api.resources import api_blueprint, transition_route
+from portal.attachments.schemas import attachments_field
 from portal.core.actor import current_actor
 from portal.core.csv_export import csv_response
 from portal.errors import NotFound, ValidationError
@@ -189,6 +190,7 @@ class PlanDetailSchema(PlanSummarySchema):
     steps = fields.List(fields.Nested(StepSchema), required=True)
     budget = fields.Nested(BudgetSchema, required=True)
     revisions = fields.List(fields.Nested(RevisionSummarySchema), required=True)
+    attachments = attachments_field()
     created_at = UtcDateTime(required=True)
     working_copy_of = fields.Integer(
         allow_none=True,
@@ -476,6 +478,7 @@ def _detail(plan: Plan) -> dict[str, Any]:
         ],
         "budget": _budget(budget),
         "revisions": sorted(plan.revisions, key=lambda r: r.number),
+        "attachments": plan.attachments,
         "created_at": plan.created_at,
         "working_copy_of": plan.working_copy_of_id,
         "working_copy": getattr(services.working_copy_for(current_actor(), plan), "id", None),

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from portal.accounts.models import User
+from portal.attachments.models import Attachment
 from portal.core.models import TimestampMixin, cascade_fk, enum_column, set_null_fk
 from portal.extensions import db
 from portal.orgs.models import Organisation
@@ -158,6 +159,10 @@ class Plan(TimestampMixin, db.Model):
     )
     working_copy: Mapped[Plan | None] = relationship(
         back_populates="working_copy_of", uselist=False, passive_deletes=True
+    )
+    # Files on the plan (its adopted PDF, say); they follow the plan's visibility.
+    attachments: Mapped[list[Attachment]] = relationship(
+        cascade="all, delete-orphan", order_by=Attachment.id
     )
     # Revisions are never deleted through the portal; passive_deletes leaves them to the DB.
     revisions: Mapped[list[PlanRevision]] = relationship(
@@ -318,4 +323,5 @@ def plan_detail_options() -> tuple:
         selectinload(Plan.maturity),
         selectinload(Plan.standards),
         selectinload(Plan.steps).selectinload(PlanStep.standards),
+        selectinload(Plan.attachments),
     )

@@ -1024,6 +1024,9 @@ def _take_content(public: Plan, draft: Plan) -> None:
         for row in rows:
             if hasattr(row, "copied_from_id"):
                 row.copied_from_id = None
+        # Out of the draft first: a collection without a back-reference (attachments) would
+        # otherwise still hold the rows when the draft is deleted, and delete them with it.
+        setattr(draft, key, [])
         setattr(public, key, rows)
     db.session.flush()
 
@@ -1114,3 +1117,14 @@ def last_public_change() -> datetime | None:
     return db.session.scalar(
         select(func.max(Plan.updated_at)).where(Plan.status != PlanStatus.DRAFT)
     )
+
+
+def require_editable_plan(actor: User | None, plan: Plan) -> None:
+    """Refuse unless the actor may edit `plan` now (an editor of its organisation, and the
+    plan a draft); hold the plan's row meanwhile. What attachments on a plan ask for."""
+    _require_plan_editor(actor, plan)
+    _lock_plan(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            _("Only drafts can be edited. Start a new version (back to draft) first.")
+        )

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.attachments.models import Attachment
 from portal.experiences.models import Experience, ExperienceStatus
 from portal.needs.models import AdaptationNeed, SupplierAnswer
 from portal.orgs.models import Organisation
@@ -45,6 +46,19 @@ STANDARD_COLUMNS = frozenset({"slug", "name"})
 
 def _join(parts: Iterable[str | None]) -> str:
     return "\n".join(p for p in parts if p)
+
+
+def _attachment_texts(attachments: Iterable[Attachment]) -> list[str | None]:
+    """What an owner's files add to its document: their titles, names and extracted text."""
+    parts: list[str | None] = []
+    for attachment in attachments:
+        parts += [attachment.title, attachment.filename, attachment.text]
+    return parts
+
+
+# The files of a plan or experience with their text (deferred elsewhere), in one query per batch.
+def _with_attachment_text(relationship) -> Any:
+    return selectinload(relationship).undefer(Attachment.text)
 
 
 def _org_fields(org: Organisation) -> dict[str, Any]:
@@ -85,6 +99,7 @@ def plan_document(plan: Plan) -> SearchDocument:
         for std in step.standards:
             standards.add(std.slug)
             parts.append(std.name)
+    parts += _attachment_texts(plan.attachments)
     return SearchDocument(
         doc_type="plan",
         key=str(plan.id),
@@ -105,6 +120,7 @@ def load_plans(session: Session, keys: Sequence[str]) -> dict[str, SearchDocumen
             select(Plan)
             .where(Plan.id.in_(ids), Plan.status.in_(PUBLIC_PLAN_STATUSES))
             .options(*plan_detail_options())
+            .options(_with_attachment_text(Plan.attachments))
         ),
         plan_document,
     )
@@ -156,6 +172,7 @@ def experience_document(experience: Experience) -> SearchDocument:
             [experience.body]
             + [t.name for t in experience.tags]
             + [s.name for s in experience.standards]
+            + _attachment_texts(experience.attachments)
         ),
         date=experience.published_at or experience.updated_at or experience.created_at,
         standards=tuple(sorted(s.slug for s in experience.standards)),
@@ -175,6 +192,7 @@ def load_experiences(session: Session, keys: Sequence[str]) -> dict[str, SearchD
                 selectinload(Experience.organisation),
                 selectinload(Experience.tags),
                 selectinload(Experience.standards),
+                _with_attachment_text(Experience.attachments),
             )
         ),
         experience_document,
@@ -194,6 +212,8 @@ def experience_affected_keys(obj: Any) -> Iterable[str]:
         return [str(obj.id)] if obj.id is not None else []
     if isinstance(obj, Organisation):
         return _org_content_keys(Experience, obj.id)
+    if isinstance(obj, Attachment) and obj.experience_id is not None:
+        return [str(obj.experience_id)]
     return []
 
 
@@ -281,6 +301,7 @@ def register_content_sources() -> None:
                 PlanPartner,
                 PlanMaturity,
                 PlanStandard,
+                Attachment,
                 Organisation,
                 Standard,
             ),
@@ -295,7 +316,7 @@ def register_content_sources() -> None:
         SearchSource(
             doc_type="experience",
             label=_l("Experience"),
-            models=(Experience, Organisation),
+            models=(Experience, Attachment, Organisation),
             affected_keys=experience_affected_keys,
             load_documents=load_experiences,
             public_keys=public_experience_keys,

@@ -133,6 +133,7 @@ NOT_PAGES = {
     "health.healthz",
     *("dcat.catalog", "dcat.catalog_rdf", "dcat.catalog_ttl"),  # the open-data catalogue (RDF)
     *("feeds.site", "feeds.needs", "feeds.organisation", "feeds.standard"),  # Atom feeds (XML)
+    "attachments.download",  # an attached file (PDF, document, image), not a page
 }
 
 
@@ -312,6 +313,13 @@ def content(app) -> dict[str, str]:
         )
         experience_services.publish_experience(member, experience)
         experience_services.add_comment(admin, experience, "Bra *tips*, tack!")
+        # A file on the experience and on the draft plan: their pages show the list of files.
+        from portal.attachments import services as attachments
+        from tests.attachments.files import pdf
+
+        for kind, owner in ((attachments.EXPERIENCES, experience), (attachments.PLANS, draft)):
+            upload = attachments.Upload("Beslut i nämnden.pdf", pdf("Beslut"), title="Beslut")
+            attachments.add_attachment(admin, kind, owner, upload)
 
         need = need_services.post_need(
             admin,

@@ -54,9 +54,17 @@ def add_every_kind_of_content(app, runner, make_user, login_as, client) -> str:
     add_content(app, make_user, login_as, client)
     result = runner.invoke(args=["seed", "--demo"])
     assert result.exit_code == 0, result.output
+    from portal.attachments import services as attachments
+    from portal.experiences.models import Experience
+    from tests.attachments.files import pdf
+
     with app.app_context():
         owner = db.session.scalar(sa.select(User).where(User.email == "åsa@example.com"))
         _token, secret = create_token(owner, name="Överföring", write=True)
+        site_admin = db.session.scalar(sa.select(User).where(User.email == "bo@example.com"))
+        experience = db.session.scalars(sa.select(Experience).order_by(Experience.id)).first()
+        upload = attachments.Upload("Beslut å.pdf", pdf("Beslut"), title="Bilaga")
+        attachments.add_attachment(site_admin, attachments.EXPERIENCES, experience, upload)
         db.session.commit()
     return secret
 
