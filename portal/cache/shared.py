@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header, parse_cookie, parse_etags
+from werkzeug.http import parse_accept_header, parse_cookie, parse_etags, unquote_etag
 
 from portal.core.cache_control import answered_for_someone
 from portal.core.i18n import negotiate_locale
@@ -216,7 +216,7 @@ class SharedCacheMiddleware:
 
     def _serve(self, environ, start_response, entry: tuple, started: float) -> Iterable[bytes]:
         _token, status, headers, body, etag = entry
-        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
+        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag[0]):
             status = "304 NOT MODIFIED"
             headers = [(k, v) for k, v in headers if k.lower() not in NOT_IN_304]
             body = b""
@@ -253,7 +253,7 @@ class SharedCacheMiddleware:
             if hasattr(result, "close"):
                 result.close()
         key, token = environ[CANDIDATE]
-        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        etag = next((unquote_etag(v) for k, v in headers if k.lower() == "etag"), None)
         try:
             stored = [(k, v) for k, v in headers if k.lower() not in NOT_STORED]
             self.shared.store(key, (token, status, stored, body, etag))
@@ -288,6 +288,8 @@ def _shareable(response: Response) -> bool:
         return False
     if response.headers.get("Cache-Control") or "Set-Cookie" in response.headers:
         return False  # the view decided itself (no-store, private), or sets a cookie
+    if session.modified:
+        return False  # Flask will send the session cookie after every after_request hook
     return is_candidate(request.environ | {"REQUEST_METHOD": "GET"}, _cookie_names())
 
 
