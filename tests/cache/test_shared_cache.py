@@ -63,9 +63,10 @@ def watching(app: Flask) -> Iterator[Seen]:
 
 
 @pytest.fixture
-def make_app(app: Flask, tmp_path) -> Callable[..., Flask]:
+def make_app(app: Flask, tmp_path) -> Iterator[Callable[..., Flask]]:
     """An app with the shared cache on, on the suite's database; one generation file per test
     (the host), so that apps made by one test share it as the workers of a host do."""
+    made: list[Flask] = []
 
     def make(**overrides) -> Flask:
         config = dict(app.config)
@@ -75,9 +76,14 @@ def make_app(app: Flask, tmp_path) -> Callable[..., Flask]:
             CACHE_REDIS_URL=None,
         )
         config.update(overrides)
-        return create_app(config)
+        made.append(create_app(config))
+        return made[-1]
 
-    return make
+    yield make
+    for each in made:
+        with each.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
