@@ -9,7 +9,6 @@ with Redis it shares Redis (as workers on several hosts do).
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,9 +23,9 @@ from portal import create_app
 from portal.cache.models import ContentGeneration
 from portal.extensions import db
 from tests.conftest import login
+from tests.gunicorn_support import TEST_REDIS_URL as REDIS_URL
+from tests.gunicorn_support import redis_or_skip
 from tests.route_world import OWNER_ORG, build_route_world
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @dataclass
@@ -89,15 +88,7 @@ def make_app(app: Flask, tmp_path) -> Iterator[Callable[..., Flask]]:
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A key prefix of this test's own in the test Redis; its keys are deleted afterwards."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable in CI: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
+    client = redis_or_skip()
     prefix = f"portal-test-{secrets.token_hex(4)}:"
     yield prefix
     for key in client.scan_iter(match=prefix + "*", count=500):
