@@ -208,10 +208,11 @@ class SharedCacheMiddleware:
         except Exception:
             log.warning("shared cache unavailable; answering without it", exc_info=True)
             return self.wsgi_app(environ, start_response)
-        if token is not None and entry is not None and entry[0] == token:
+        if token is None:  # no generation anywhere yet: nothing may be stored
+            return self.wsgi_app(environ, start_response)
+        if entry is not None and entry[0] == token:
             return self._serve(environ, start_response, entry, started)
-        if token is not None:
-            environ[CANDIDATE] = (key, token)
+        environ[CANDIDATE] = (key, token)
         return self._run_and_store(environ, start_response)
 
     def _serve(self, environ, start_response, entry: tuple, started: float) -> Iterable[bytes]:
