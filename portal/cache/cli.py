@@ -18,8 +18,8 @@ def clear_command() -> None:
 
     token = bump(db.session)
     db.session.commit()
-    publish(token)
     shared = current_app.extensions.get("shared_cache")
     if shared is not None:
-        shared.clear()
+        shared.clear()  # entries (and a Redis generation) go; the new token follows
+    publish(token)
     click.echo(f"content generation {token}")
