@@ -9,7 +9,7 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg, unknown_values
-from portal.core.forms import EmptyForm, button_change, note_edit_conflict
+from portal.core.forms import button_change, note_edit_conflict
 from portal.core.pagination import Page
 from portal.core.versions import version_token
 from portal.errors import NotFound, ValidationError
@@ -159,7 +159,6 @@ def show(plan_id: int):
         others=services.other_plans(actor, plan),
         revision_count=len(plan.revisions),
         can_edit=services.can_edit_plan(actor, plan),
-        action_form=EmptyForm(),
         statuses=PlanStatus,
     )
 

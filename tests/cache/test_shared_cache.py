@@ -131,20 +131,29 @@ def generation(app: Flask) -> tuple[int, str]:
 # --- hits ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["page", "plan", "api list", "api plan", "home"])
-def test_a_hit_runs_no_flask_request_no_sql_and_renders_no_template(make_app, world, kind):
+@pytest.mark.parametrize(
+    "kind", ["page", "plan", "need", "organisation", "experience", "api list", "api plan", "home"]
+)
+def test_a_hit_runs_no_flask_request_no_sql_and_renders_no_template(
+    make_app, world, kind, make_experience
+):
     plan = world.by_name["plan_id"]
+    experience = make_experience() if kind == "experience" else None
     url = {
         "page": "/plans",
         "plan": f"/plans/{plan}",
+        "need": f"/needs/{world.by_name['need_id']}",
+        "organisation": f"/organizations/{OWNER_ORG}",
+        "experience": f"/experiences/{experience}",
         "api list": "/api/v1/plans",
         "api plan": f"/api/v1/plans/{plan}",
         "home": "/",
     }[kind]
-    cached = make_app()
+    cached = make_app(WTF_CSRF_ENABLED=True)  # as in production: no page may make a token
     client = cached.test_client()
     first = client.get(url)
     assert first.status_code == 200
+    assert "Set-Cookie" not in first.headers
     with watching(cached) as seen:
         second = client.get(url)
     assert second.status_code == 200
