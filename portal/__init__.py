@@ -52,10 +52,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
 
+    from portal.cache import init_shared_cache
     from portal.core.request_log import init_request_logging
     from portal.core.security import init_security
 
     init_request_logging(app)
+    # Before init_security: its ProxyFix must wrap the cache's middleware (the key needs the
+    # public host and scheme), and the cache's after_request hook must run after the others.
+    init_shared_cache(app)
     init_security(app)
 
     from portal.core.boundary import init_boundary
@@ -94,6 +98,7 @@ def _register_models() -> None:
     # Import every model module so that metadata (and Alembic autogenerate) sees all tables.
     import portal.accounts.models  # noqa: F401
     import portal.attachments.models  # noqa: F401
+    import portal.cache.models  # noqa: F401
     import portal.experiences.models  # noqa: F401
     import portal.follows.models  # noqa: F401
     import portal.needs.models  # noqa: F401

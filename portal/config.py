@@ -87,6 +87,24 @@ class Config:
         # Abuse limits (Flask-Limiter): memory storage per process unless a shared one is named.
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # The shared cache of anonymous GETs (portal/cache, README "Caching"): Redis when a URL
+        # is given, so that every worker and host shares it; else each worker's own memory,
+        # with the content generation in a file of the host. CACHE_TYPE=NullCache turns it off.
+        redis_url = os.environ.get("CACHE_REDIS_URL") or os.environ.get("REDIS_URL")
+        self.CACHE_REDIS_URL = redis_url
+        self.CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+            "RedisCache" if redis_url else "SimpleCache"
+        )
+        self.CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal:")
+        # Seconds an entry is kept at most (it is invalid as soon as content changes anyway).
+        self.CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "300"))
+        # Entries a worker keeps in its own memory (SimpleCache only).
+        self.CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "500"))
+        # Cache-Control max-age of anonymous answers: what browsers and proxies may reuse.
+        self.CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "60"))
+        self.CACHE_GENERATION_FILE = os.environ.get(
+            "CACHE_GENERATION_FILE", str(instance_path() / "content-generation")
+        )
         # Open data (DCAT-AP-SE catalogue at /dcat/catalog.rdf): the licence of the public
         # content (CC0 1.0 unless set), the address for questions about the data and the
         # publisher's name (the portal's own name unless set).

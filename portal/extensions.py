@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -53,3 +54,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 api = PortalApi()
+# The shared cache of anonymous answers (portal/cache); its backend only, no decorators.
+cache = Cache()

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
+from portal.cache.generation import written_table
 from portal.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -89,13 +90,6 @@ def _reset_schema(app: Flask) -> None:
         upgrade()
 
 
-# The table a data-changing statement writes to (SQLAlchemy quotes some names).
-WRITE_STATEMENT = re.compile(
-    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class Snapshot:
     """Rows of every table right after seeding the reference data, restored before each test.
@@ -128,9 +122,9 @@ class Snapshot:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", self._listener)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        match = WRITE_STATEMENT.match(statement)
-        if match:
-            self.written.add(match.group(1).lower())
+        table = written_table(statement)
+        if table:
+            self.written.add(table)
         elif statement.lstrip()[:8].upper() in ("TRUNCATE", "DROP TAB", "ALTER TA"):
             self.everything_changed()
 
@@ -191,6 +185,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "WTF_CSRF_ENABLED": False,
             # Abuse limits are off here; tests/core/test_limits.py proves them on an app of its own.
             "RATELIMIT_ENABLED": False,
+            # The shared cache is off here; tests/cache/ prove it on apps of their own.
+            "CACHE_TYPE": "NullCache",
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             # Cheap hashing in tests; production uses the argon2id defaults.

@@ -26,6 +26,25 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRESQL = TEST_DATABASE_URL.startswith("postgresql")
 
 
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def redis_or_skip():
+    """A client of the tests' Redis database (TEST_REDIS_URL, a database number of its own);
+    skip (or fail in CI) when it is unreachable."""
+    import pytest
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {TEST_REDIS_URL} is unreachable in CI: {error}")
+        pytest.skip(f"Redis at {TEST_REDIS_URL} is unreachable: {error}")
+    return client
+
+
 def _admin_connect(url):
     import psycopg
 

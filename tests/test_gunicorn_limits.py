@@ -28,29 +28,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.gunicorn_support import stop_server
+from tests.gunicorn_support import TEST_REDIS_URL as REDIS_URL
+from tests.gunicorn_support import redis_or_skip, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 KEYS = "LIMITS:LIMITER/portal/*"  # Flask-Limiter's keys with the portal's prefix
 LIMIT = 3  # every limit under test: "3 per hour" (an hour: a slow machine stays in one window)
 
 pytestmark = pytest.mark.gunicorn_redis
-
-
-def _redis():
-    """A client of the test's Redis database; skip (or fail in CI) when it is unreachable."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable in CI: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
-    return client
 
 
 def _forget_limiter_keys(client) -> None:
@@ -129,7 +115,7 @@ def _flask(env: dict[str, str], *args: str) -> None:
 @pytest.fixture
 def server(tmp_path) -> Iterator[tuple[str, object]]:
     """gunicorn, two workers, low limits, counters in Redis; yields (socket path, redis)."""
-    redis_client = _redis()
+    redis_client = redis_or_skip()
     _forget_limiter_keys(redis_client)
     env = {
         **os.environ,

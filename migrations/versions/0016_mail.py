@@ -1,7 +1,7 @@
 """The language a user reads the portal in, so that their notification mails use it.
 
 Revision ID: 0016_mail
-Revises: 0013_follows_notifications
+Revises: 0014_content_generation
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_mail"
-down_revision = "0013_follows_notifications"
+down_revision = "0014_content_generation"
 branch_labels = None
 depends_on = None
 

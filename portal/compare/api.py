@@ -175,8 +175,17 @@ class ComparePeerGroupSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "lt10k, 10k-25k, 25k-50k, 50k-100k, 100k-200k or gte200k."},
     )
-    plan_count = fields.Integer(required=True)
-    plans = fields.List(fields.Nested(ComparePeerPlanSchema), required=True)
+    plan_count = fields.Integer(
+        required=True, metadata={"description": "Peer plans in the group (all of them)."}
+    )
+    plans = fields.List(
+        fields.Nested(ComparePeerPlanSchema),
+        required=True,
+        metadata={
+            "description": f"The first {services.PEER_LIST_LIMIT} peer plans by organization "
+            "name; `plan_count` says how many there are."
+        },
+    )
     maturity = fields.Dict(
         keys=fields.String(), values=fields.Nested(CompareMedianSchema), required=True
     )

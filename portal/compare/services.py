@@ -17,13 +17,23 @@ plans whose steps carry no cost (total 0, i.e. unknown) are left out of the budg
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -40,9 +50,10 @@ from portal.plans.models import (
     Plan,
     PlanMaturity,
     PlanStatus,
+    PlanStep,
     StepStatus,
 )
-from portal.plans.services import budget_totals, can_view_plan
+from portal.plans.services import can_view_plan
 
 MIN_PLANS = 2
 MAX_PLANS = 10
@@ -175,14 +186,12 @@ class PeerGroup:
     county_code: str | None
     county_name: str | None
     size_class: str | None
+    # The first PEER_LIST_LIMIT peer plans by organisation name; plan_count counts them all.
     plans: list[PeerPlan]
+    plan_count: int
     maturity: dict[str, MedianLevel]
     budget_per_inhabitant: float | None
     budget_count: int
-
-    @property
-    def plan_count(self) -> int:
-        return len(self.plans)
 
 
 @dataclass(frozen=True)
@@ -327,10 +336,6 @@ def per_inhabitant(total_sek: int, org: Organisation) -> float | None:
     return round(total_sek / org.population, 1)
 
 
-def _median(values: list[float]) -> float | None:
-    return float(statistics.median(values)) if values else None
-
-
 def _compared(plan: Plan, dimension_keys: list[str]) -> ComparedPlan:
     budget = plan_budget(plan)
     levels = {m.dimension.key: Level(m.current_level, m.target_level) for m in plan.maturity}
@@ -422,12 +427,12 @@ def compare_plans(
 # --- peers -----------------------------------------------------------------------------------
 
 
-def _current_published() -> Select:
-    """Each organisation's current published plan (as `_pick_current` chooses), chosen by the
-    database: the plans loaded are one per organisation, however many years of plans exist."""
-    ranked = (
+def _ranked_published():
+    """Published plans numbered per organisation, its current plan first (as `_pick_current`)."""
+    return (
         select(
             Plan.id,
+            Plan.organisation_id,
             func.row_number()
             .over(
                 partition_by=Plan.organisation_id,
@@ -438,6 +443,12 @@ def _current_published() -> Select:
         .where(Plan.status == PlanStatus.PUBLISHED)
         .subquery()
     )
+
+
+def _current_published() -> Select:
+    """Each organisation's current published plan (as `_pick_current` chooses), chosen by the
+    database: the plans loaded are one per organisation, however many years of plans exist."""
+    ranked = _ranked_published()
     return select(Plan).join(ranked, ranked.c.id == Plan.id).where(ranked.c.position == 1)
 
 
@@ -446,88 +457,226 @@ def current_plans() -> list[Plan]:
     return sorted(db.session.scalars(_current_published()), key=lambda p: p.organisation.name)
 
 
-def _peer_candidates() -> tuple[list[Plan], dict[int, dict[str, tuple[int, int]]], dict[int, int]]:
-    """All organisations' current published plans, their maturity and budget totals (3 queries)."""
-    candidates = sorted(db.session.scalars(_current_published()), key=lambda p: p.id)
-    ids = [p.id for p in candidates]
-    maturity: dict[int, dict[str, tuple[int, int]]] = {i: {} for i in ids}
-    if ids:
-        rows = db.session.execute(
-            select(
-                PlanMaturity.plan_id,
-                MaturityDimension.key,
-                PlanMaturity.current_level,
-                PlanMaturity.target_level,
+# Peer plans named per group (by organisation name); `plan_count` says how many there are.
+PEER_LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class _GroupSpec:
+    """One peer group of one compared plan: which organisations count as its peers."""
+
+    plan_id: int
+    key: str
+    org: Organisation
+
+    def condition(self):
+        org = self.org
+        where = [Organisation.kind == org.kind, Organisation.id != org.id]
+        if self.key == "county":
+            where.append(Organisation.county_code == org.county_code)
+        elif self.key == "size":
+            low, high = next(
+                (lo, hi) for k, lo, hi in SIZE_CLASSES if k == size_class(org.population)
             )
-            .join(MaturityDimension, MaturityDimension.id == PlanMaturity.dimension_id)
-            .where(PlanMaturity.plan_id.in_(ids))
-        )
-        for plan_id, key, current, target in rows:
-            maturity[plan_id][key] = (current, target)
-    return candidates, maturity, budget_totals(ids)
+            where.append(Organisation.population >= low)
+            if high is not None:
+                where.append(Organisation.population <= high)
+        return where
 
 
-def _group(
-    key: str,
-    org: Organisation,
-    peers: list[Plan],
-    maturity: dict[int, dict[str, tuple[int, int]]],
-    totals: dict[int, int],
-) -> PeerGroup:
-    dim_keys: list[str] = []
-    for peer in peers:
-        for dim in maturity[peer.id]:
-            if dim not in dim_keys:
-                dim_keys.append(dim)
-    medians = {}
-    for dim in dim_keys:
-        values = [maturity[p.id][dim] for p in peers if dim in maturity[p.id]]
-        medians[dim] = MedianLevel(
-            _median([c for c, _t in values]), _median([t for _c, t in values]), len(values)
-        )
-    per_head = [
-        v
-        for v in (per_inhabitant(totals.get(p.id, 0), p.organisation) for p in peers)
-        if v is not None
-    ]
-    median_budget = _median(per_head)
-    return PeerGroup(
-        key=key,
-        kind=OrganisationKind(org.kind).value,
-        county_code=org.county_code if key == "county" else None,
-        county_name=org.county.name if key == "county" and org.county else None,
-        size_class=size_class(org.population) if key == "size" else None,
-        plans=[
-            PeerPlan(p.id, p.title, p.organisation.slug, p.organisation.name)
-            for p in sorted(peers, key=lambda p: p.organisation.name)
-        ],
-        maturity=medians,
-        budget_per_inhabitant=round(median_budget, 1) if median_budget is not None else None,
-        budget_count=len(per_head),
+def _group_specs(plans: Sequence[Plan]) -> list[_GroupSpec]:
+    specs = []
+    for plan in plans:
+        org = plan.organisation
+        specs.append(_GroupSpec(plan.id, "kind", org))
+        if org.county_code:
+            specs.append(_GroupSpec(plan.id, "county", org))
+        if size_class(org.population):
+            specs.append(_GroupSpec(plan.id, "size", org))
+    return specs
+
+
+def _members(specs: Sequence[_GroupSpec]):
+    """(subject plan, group, peer plan, peer organisation) for every group, as one CTE over the
+    current published plans: the database chooses the peers, Python never sees them all."""
+    ranked = _ranked_published()
+    current = (
+        select(ranked.c.id, ranked.c.organisation_id).where(ranked.c.position == 1).cte("current")
     )
+    return union_all(
+        *(
+            select(
+                literal(spec.plan_id, Integer).label("subject"),
+                literal(spec.key, String).label("group_key"),
+                current.c.id.label("peer_id"),
+                current.c.organisation_id.label("org_id"),
+            )
+            .join(Organisation, Organisation.id == current.c.organisation_id)
+            .where(*spec.condition())
+            for spec in specs
+        )
+    ).cte("peer_members")
+
+
+def _numbered(partition, order):
+    """Row number within each group, in the given order (window function)."""
+    return func.row_number().over(partition_by=partition, order_by=order)
+
+
+def _middle(ranking, count):
+    """Whether a row numbered `ranking` of `count` is a middle one (one if odd, two if even)."""
+    return or_(ranking == (count + 1) // 2, ranking == (count + 2) // 2)
+
+
+def _maturity_medians(members) -> dict[tuple[int, str], dict[str, MedianLevel]]:
+    """Median current and target level per group and dimension, computed by the database."""
+    group = (members.c.subject, members.c.group_key, MaturityDimension.key)
+    levels = (
+        select(
+            members.c.subject,
+            members.c.group_key,
+            MaturityDimension.key.label("dim"),
+            MaturityDimension.position,
+            PlanMaturity.current_level.label("current"),
+            PlanMaturity.target_level.label("target"),
+            func.row_number()
+            .over(partition_by=group, order_by=PlanMaturity.current_level)
+            .label("by_current"),
+            func.row_number()
+            .over(partition_by=group, order_by=PlanMaturity.target_level)
+            .label("by_target"),
+            func.count().over(partition_by=group).label("n"),
+        )
+        .join(PlanMaturity, PlanMaturity.plan_id == members.c.peer_id)
+        .join(MaturityDimension, MaturityDimension.id == PlanMaturity.dimension_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            levels.c.subject,
+            levels.c.group_key,
+            levels.c.dim,
+            func.avg(case((_middle(levels.c.by_current, levels.c.n), levels.c.current))),
+            func.avg(case((_middle(levels.c.by_target, levels.c.n), levels.c.target))),
+            func.max(levels.c.n),
+        )
+        .group_by(levels.c.subject, levels.c.group_key, levels.c.dim, levels.c.position)
+        .order_by(levels.c.position, levels.c.dim)
+    )
+    medians: dict[tuple[int, str], dict[str, MedianLevel]] = {}
+    for subject, key, dim, current, target, count in rows:
+        medians.setdefault((subject, key), {})[dim] = MedianLevel(
+            float(current), float(target), int(count)
+        )
+    return medians
+
+
+def _budget_medians(members) -> dict[tuple[int, str], tuple[float, int]]:
+    """Median budget per inhabitant per group (as `per_inhabitant`), computed by the database."""
+    cost = case((PlanStep.status != StepStatus.CANCELLED, PlanStep.cost_sek))
+    totals = (
+        select(
+            members.c.subject,
+            members.c.group_key,
+            # 1.0 written out: a float on SQLite, a numeric (which rounds) on PostgreSQL.
+            func.round(
+                func.coalesce(func.sum(cost), 0) * literal_column("1.0") / Organisation.population,
+                1,
+            ).label("per_head"),
+        )
+        .join(Organisation, Organisation.id == members.c.org_id)
+        .outerjoin(PlanStep, PlanStep.plan_id == members.c.peer_id)
+        .where(Organisation.kind == OrganisationKind.MUNICIPALITY, Organisation.population > 0)
+        .group_by(
+            members.c.subject, members.c.group_key, members.c.peer_id, Organisation.population
+        )
+        .having(func.coalesce(func.sum(cost), 0) > 0)
+        .subquery()
+    )
+    group = (totals.c.subject, totals.c.group_key)
+    ranked = select(
+        totals.c.subject,
+        totals.c.group_key,
+        totals.c.per_head,
+        _numbered(group, totals.c.per_head).label("position"),
+        func.count().over(partition_by=group).label("n"),
+    ).subquery()
+    rows = db.session.execute(
+        select(
+            ranked.c.subject,
+            ranked.c.group_key,
+            func.avg(case((_middle(ranked.c.position, ranked.c.n), ranked.c.per_head))),
+            func.max(ranked.c.n),
+        ).group_by(ranked.c.subject, ranked.c.group_key)
+    )
+    return {(s, k): (round(float(median), 1), int(n)) for s, k, median, n in rows}
+
+
+def _peer_lists(members) -> dict[tuple[int, str], tuple[list[PeerPlan], int]]:
+    """The first PEER_LIST_LIMIT peer plans of each group by organisation name, and how many."""
+    group = (members.c.subject, members.c.group_key)
+    ranked = (
+        select(
+            members.c.subject,
+            members.c.group_key,
+            Plan.id,
+            Plan.title,
+            Organisation.slug,
+            Organisation.name,
+            func.row_number()
+            .over(partition_by=group, order_by=(Organisation.name, Plan.id))
+            .label("position"),
+            func.count().over(partition_by=group).label("n"),
+        )
+        .join(Plan, Plan.id == members.c.peer_id)
+        .join(Organisation, Organisation.id == members.c.org_id)
+        .subquery()
+    )
+    rows = db.session.execute(select(ranked).where(ranked.c.position <= PEER_LIST_LIMIT))
+    lists: dict[tuple[int, str], tuple[list[PeerPlan], int]] = {}
+    for subject, key, plan_id, title, slug, name, _position, count in rows:
+        lists.setdefault((subject, key), ([], int(count)))[0].append(
+            PeerPlan(plan_id, title, slug, name)
+        )
+    for peers, _count in lists.values():
+        peers.sort(key=lambda p: p.organisation_name)
+    return lists
 
 
 def benchmark(plans: Sequence[Plan]) -> list[Benchmark]:
-    """Per plan the medians of comparable organisations' current published plans."""
-    candidates, maturity, totals = _peer_candidates()
-    result = []
-    for plan in plans:
-        org = plan.organisation
-        same_kind = [
-            c
-            for c in candidates
-            if c.organisation.kind == org.kind and c.organisation_id != org.id and c.id != plan.id
-        ]
-        groups = [_group("kind", org, same_kind, maturity, totals)]
-        if org.county_code:
-            county = [c for c in same_kind if c.organisation.county_code == org.county_code]
-            groups.append(_group("county", org, county, maturity, totals))
-        own_class = size_class(org.population)
-        if own_class:
-            sized = [c for c in same_kind if size_class(c.organisation.population) == own_class]
-            groups.append(_group("size", org, sized, maturity, totals))
-        result.append(Benchmark(plan.id, groups))
-    return result
+    """Per plan the medians of comparable organisations' current published plans.
+
+    Three queries whatever the number of plans in the portal: the database chooses each
+    group's peers and computes its medians; only the medians and the first PEER_LIST_LIMIT
+    peers of each group are read.
+    """
+    specs = _group_specs(plans)
+    if not specs:
+        return []
+    members = _members(specs)
+    maturity = _maturity_medians(members)
+    budgets = _budget_medians(members)
+    lists = _peer_lists(members)
+    groups: dict[int, list[PeerGroup]] = {plan.id: [] for plan in plans}
+    for spec in specs:
+        org, at = spec.org, (spec.plan_id, spec.key)
+        peers, count = lists.get(at, ([], 0))
+        budget, budget_count = budgets.get(at, (None, 0))
+        groups[spec.plan_id].append(
+            PeerGroup(
+                key=spec.key,
+                kind=OrganisationKind(org.kind).value,
+                county_code=org.county_code if spec.key == "county" else None,
+                county_name=org.county.name if spec.key == "county" and org.county else None,
+                size_class=size_class(org.population) if spec.key == "size" else None,
+                plans=peers,
+                plan_count=count,
+                maturity=maturity.get(at, {}),
+                budget_per_inhabitant=budget,
+                budget_count=budget_count,
+            )
+        )
+    return [Benchmark(plan.id, groups[plan.id]) for plan in plans]
 
 
 def compare_with_peers(actor: User | None, plan_id: int) -> tuple[ComparedPlan, Benchmark]:

@@ -21,21 +21,37 @@ def _user_id() -> int | str | None:
 
 
 def request_record(status: int) -> dict[str, object]:
-    """Describe the current request for the log.
-
-    Only the path is logged, never the query string (it may carry a token or a search for a
-    person), the body (passwords) or any header (cookies, Authorization).
-    """
+    """Describe the current request for the log."""
     started = g.get("_request_started")
     duration = (time.perf_counter() - started) * 1000 if started is not None else None
+    return record(request.method, request.path, status, duration, _user_id(), request.remote_addr)
+
+
+def record(
+    method: str,
+    path: str,
+    status: int,
+    duration_ms: float | None,
+    user_id: int | str | None,
+    remote_addr: str | None,
+    **extra: object,
+) -> dict[str, object]:
+    """One log record. Only the path is logged, never the query string (it may carry a token or
+    a search for a person), the body (passwords) or any header (cookies, Authorization)."""
     return {
-        "method": request.method,
-        "path": request.path,
+        "method": method,
+        "path": path,
         "status": status,
-        "duration_ms": round(duration, 1) if duration is not None else None,
-        "user_id": _user_id(),
-        "remote_addr": request.remote_addr,
+        "duration_ms": round(duration_ms, 1) if duration_ms is not None else None,
+        "user_id": user_id,
+        "remote_addr": remote_addr,
+        **extra,
     }
+
+
+def log_request_record(*args: object, **extra: object) -> None:
+    """Write one request's record (see `record`) as a JSON line."""
+    logger.info(json.dumps(record(*args, **extra), sort_keys=True))  # type: ignore[arg-type]
 
 
 def init_request_logging(app: Flask) -> None:

@@ -29,7 +29,13 @@ FORMAT = "portal-export"
 VERSION = 1
 
 # Tables whose rows are derived or local to one installation; never exported or imported.
-EXCLUDED_TABLES: set[str] = {"search_changes", "search_change_log", "login_sessions"}
+# (content_generation keys this installation's shared cache; an import moves it on.)
+EXCLUDED_TABLES: set[str] = {
+    "search_changes",
+    "search_change_log",
+    "login_sessions",
+    "content_generation",
+}
 
 
 class TransferError(click.ClickException):

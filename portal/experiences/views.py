@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import int_arg, text_arg
-from portal.core.forms import EmptyForm, FormPage, button_change, id_choices, submit_form
+from portal.core.forms import FormPage, button_change, id_choices, submit_form
 from portal.core.pagination import Page
 from portal.core.urls import object_url
 from portal.core.versions import version_token
@@ -115,12 +115,12 @@ def _render_experience(experience, comment_form=None, status: int = 200):
         experience=experience,
         can_edit=services.can_edit_experience(actor, experience),
         moderates=services.can_moderate_comments(actor, experience),
-        comment_form=comment_form or CommentForm(),
+        # Only for someone logged in: a form makes a CSRF token, so a session cookie.
+        comment_form=comment_form or (CommentForm() if actor else None),
         # Only link a plan the viewer may see (the service keeps links to public plans only).
         plan_step=experience.plan_step
         if experience.plan_step and can_view_plan(actor, experience.plan_step.plan)
         else None,
-        action_form=EmptyForm(),
     ), status
 
 

@@ -146,14 +146,19 @@ def need_new():
 def _render_need(need, *, answer_form=None, status: int = 200):
     actor = current_actor()
     backing_orgs = services.backing_organisations(actor, need)
-    backing_form = BackingForm()
-    backing_form.organisation_id.choices = id_choices(backing_orgs)
+    # Forms only for those who may use them: making one makes a CSRF token and so a session
+    # cookie, which would keep the page out of every shared cache (README "Caching").
+    backing_form = None
+    if backing_orgs and need.status.is_active:
+        backing_form = BackingForm()
+        backing_form.organisation_id.choices = id_choices(backing_orgs)
     answer_orgs = services.answering_organisations(actor, need)
     # A refused answer is shown again with its errors, even to someone who may not answer.
     show_answer_form = bool(answer_orgs) and need.status.is_active or answer_form is not None
-    if answer_form is None:
+    if answer_form is None and show_answer_form:
         answer_form = AnswerForm()
-    answer_form.organisation_id.choices = id_choices(answer_orgs)
+    if answer_form is not None:
+        answer_form.organisation_id.choices = id_choices(answer_orgs)
     my_org_ids = {o.id for o in services.member_organisations(actor, services.Role.EDITOR)}
     supplier_ids = {o.id for o in services.member_organisations(actor, services.Role.MEMBER)}
     return render_template(
@@ -161,11 +166,10 @@ def _render_need(need, *, answer_form=None, status: int = 200):
         need=need,
         can_manage=services.can_manage_need(actor, need),
         is_site_admin=bool(actor and actor.is_site_admin),
-        backing_form=backing_form if backing_orgs and need.status.is_active else None,
-        answer_form=answer_form if show_answer_form else None,
+        backing_form=backing_form,
+        answer_form=answer_form,
         my_org_ids=my_org_ids,
         supplier_ids=supplier_ids,
-        action_form=EmptyForm(),
         statuses=NeedStatus,
     ), status
 

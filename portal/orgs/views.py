@@ -117,8 +117,8 @@ def show(slug: str):
         pending=services.pending_membership(actor, org) if role is None else None,
         is_member=services.is_member(actor, org),
         can_manage=services.can_manage_members(actor, org),
-        join_form=JoinForm(),
-        action_form=EmptyForm(),
+        # Only for someone logged in: a form makes a CSRF token, so a session cookie.
+        join_form=JoinForm() if actor else None,
         statuses=MembershipStatus,
     )
 
@@ -181,7 +181,6 @@ def members(slug: str):
         can_manage=services.can_manage_members(actor, org),
         decision_form=DecisionForm(),
         role_form_for=lambda m: RoleForm(role=m.role.value, prefix=f"m{m.id}"),
-        action_form=EmptyForm(),
         statuses=MembershipStatus,
         roles=Role,
     )

@@ -12,7 +12,7 @@ from wtforms import FieldList, SelectChoice
 
 from portal.core.actor import current_actor
 from portal.core.args import choice_arg, enum_arg, int_arg, text_arg, unknown_values
-from portal.core.forms import EmptyForm, button_change, note_edit_conflict
+from portal.core.forms import button_change, note_edit_conflict
 from portal.core.pagination import Page
 from portal.core.versions import version_token
 from portal.errors import NotFound, ValidationError
@@ -200,7 +200,6 @@ def show(plan_id: int):
         published=plan.working_copy_of,
         working_copy=services.working_copy_for(actor, plan),
         can_edit=services.can_edit_plan(actor, plan),
-        action_form=EmptyForm(),
         statuses=PlanStatus,
     )
 

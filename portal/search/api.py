@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
 from marshmallow import fields, validate
 
 from portal.api.common import (
@@ -116,8 +115,7 @@ class SearchArgsSchema(PaginationArgsSchema):
 @blp.response(200, SearchResultSchema, headers={"Link": LINK_HEADER})
 def search(args: dict):
     """Search public content as the search page does: items, facets with counts, suggestion."""
-    if current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
-        hooks.catch_up(wait=0, max_batches=1, light=True)
+    hooks.catch_up_before_search()
     selected = services.clean_selection({name: args[name] for name in services.FACETS})
     results = services.search(
         args["q"],

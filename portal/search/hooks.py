@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, current_app
 
+from portal.cache import no_shared_cache
 from portal.extensions import db
 from portal.search import indexing
 from portal.search.changes import CHANGED_FLAG
@@ -15,12 +16,15 @@ log = logging.getLogger(__name__)
 
 def catch_up(
     *, wait: float | None = None, max_batches: int | None = None, light: bool = False
-) -> None:
-    """Apply pending changes; on any failure log it and leave the rest to the next run."""
+) -> bool:
+    """Apply pending changes; on any failure log it and leave the rest to the next run.
+
+    Return whether the index now holds every committed change.
+    """
     try:
-        indexing.apply_pending_changes(
+        return indexing.apply_pending_changes(
             wait=wait, max_batches=max_batches, allow_type_refresh=not light
-        )
+        ).caught_up
     except indexing.IndexBusy:
         log.info("search index busy; pending changes are applied by the next run")
     except indexing.IndexNeedsRebuild as error:
@@ -28,6 +32,17 @@ def catch_up(
     except Exception:
         # The change is committed and logged; a failing index must not fail the request.
         log.exception("applying search changes failed; the next run catches up")
+    return False
+
+
+def catch_up_before_search() -> None:
+    """Bring this host's index up to date with changes made on other hosts, if nobody is
+    writing right now (never wait: readers do not block). An answer from an index that may lag
+    behind the content generation is kept out of the shared cache."""
+    if not current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
+        no_shared_cache()  # only the watcher updates the index: it may lag behind
+    elif not catch_up(wait=0, max_batches=1, light=True):
+        no_shared_cache()
 
 
 def after_request_commit(app: Flask, **_: object) -> None:

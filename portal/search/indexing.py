@@ -242,6 +242,8 @@ def _commit(writer, **kwargs) -> None:
 class ApplyResult:
     applied: int = 0
     rebuilt: bool = False
+    # Every committed change in the log was applied (nothing left for a later run).
+    caught_up: bool = False
 
 
 def _gap_seconds() -> float:
@@ -298,6 +300,7 @@ def apply_pending_changes(
                 if live != cursor.gaps:
                     cursor.gaps = live
                     cursor.write(directory)
+                result.caught_up = True
                 break
             _apply_rows(session, ix, [tuple(r) for r in rows])
             session.rollback()
@@ -311,6 +314,7 @@ def apply_pending_changes(
             cursor.write(directory)
             result.applied += len(rows)
             if len(rows) < BATCH_SIZE:
+                result.caught_up = True
                 break
     return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from portal.core.args import int_arg
 from portal.search import hooks, services
@@ -28,10 +28,7 @@ def _toggle_url(name: str, value: str, on: bool) -> str:
 def index():
     """Search published content, narrowed by facets."""
     text = (request.args.get("q") or "")[:500]
-    if current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
-        # Bring this host's index up to date with changes made on other hosts, if nobody is
-        # writing right now: never wait, readers do not block.
-        hooks.catch_up(wait=0, max_batches=1, light=True)
+    hooks.catch_up_before_search()
     results = services.search(
         text,
         selected=services.clean_selection(request.args.to_dict(flat=False)),

@@ -65,4 +65,5 @@ def test_quick_harness_fills_every_row_and_column(tmp_path):
     assert "NOT found" not in by_name["One update until searchable"][2]
     for page in ("GET /plans", "GET /plans/<id>"):
         assert "req/s" in by_name[page][2] and "SQL/req" in by_name[page][2]
+        assert "cached" in by_name[page][2] and "uncached" in by_name[page][2]
     assert "MB" in by_name["Peak RSS of a portal worker (VmHWM)"][2]

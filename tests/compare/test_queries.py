@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.orm import Mapper
 
+from portal.compare.services import PEER_LIST_LIMIT
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrganisationKind
 
@@ -14,13 +17,14 @@ STEPS = [
 ]
 
 
-def _plans(app, make_plan, count: int) -> list[int]:
+def _plans(app, make_plan, count: int, skip: int = 0) -> list[int]:
     with app.app_context():
         slugs = list(
             db.session.scalars(
                 select(Organisation.slug)
                 .where(Organisation.kind == OrganisationKind.MUNICIPALITY)
                 .order_by(Organisation.slug)
+                .offset(skip)
                 .limit(count)
             )
         )
@@ -55,3 +59,45 @@ def test_page_and_api_queries_do_not_grow_with_plans_or_peers(
         assert small <= 12, path
     peers = _count(client, count_queries, f"/plans/compare/peers?id={ids[0]}")
     assert peers <= 10
+
+
+def _cost(client, count_queries, url: str) -> tuple[int, int, dict]:
+    """Statements sent and ORM objects loaded by one request (after a warm-up), and its JSON."""
+    client.get(url)
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(type(target).__name__)
+
+    sa.event.listen(Mapper, "load", on_load)
+    try:
+        with count_queries() as log:
+            answer = client.get(url)
+    finally:
+        sa.event.remove(Mapper, "load", on_load)
+    assert answer.status_code == 200
+    return log.count, len(loaded), answer.get_json() if answer.is_json else {}
+
+
+def test_peer_medians_cost_the_same_with_5_or_50_plans_in_the_portal(
+    app, client, count_queries, make_plan
+):
+    """The database chooses the peers and computes the medians: the queries and the rows the
+    portal loads stay the same as the portal grows; only PEER_LIST_LIMIT peers are named."""
+    ids = _plans(app, make_plan, 5)
+    urls = (
+        f"/api/v1/plans/compare?ids={ids[0]},{ids[1]}",
+        f"/plans/compare?ids={ids[0]},{ids[1]}",
+        f"/plans/compare/peers?id={ids[0]}",
+    )
+    small = [_cost(client, count_queries, url) for url in urls]
+    _plans(app, make_plan, 45, skip=5)
+    large = [_cost(client, count_queries, url) for url in urls]
+    for url, (queries, loaded, _), (more_queries, more_loaded, _) in zip(
+        urls, small, large, strict=True
+    ):
+        assert (more_queries, more_loaded) == (queries, loaded), url
+    kind = large[0][2]["benchmark"][0]["groups"][0]
+    assert kind["group"] == "kind"
+    assert kind["plan_count"] == 49
+    assert len(kind["plans"]) == PEER_LIST_LIMIT
