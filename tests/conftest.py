@@ -139,8 +139,10 @@ class Snapshot:
         while grew:
             grew = False
             for table in tables:
-                if table.name not in wanted and any(
-                    fk.column.table.name in wanted for fk in table.foreign_keys
+                if (
+                    table.name not in wanted
+                    and table.name not in self.keep
+                    and any(fk.column.table.name in wanted for fk in table.foreign_keys)
                 ):
                     wanted.add(table.name)
                     grew = True

@@ -34,7 +34,22 @@ WRITE_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 # Tables no public page or API read shows: writing them never invalidates the cache.
-NOT_CONTENT = frozenset({"content_generation", "search_changes", "login_sessions", "api_tokens"})
+NOT_CONTENT = frozenset(
+    {
+        "content_generation",
+        "search_changes",
+        "login_sessions",
+        "api_tokens",
+        "follows",  # what a user follows, and their notifications, are theirs alone
+        "notifications",
+    }
+)
+# An update of a user's private settings only (the language a login records, the choice of
+# notification mail, and the time of that change): no page shows them to anyone else.
+PRIVATE_USER_UPDATE = re.compile(
+    r'^\s*UPDATE\s+"?users"?\s+SET\s+(?:(?:locale|email_notifications|updated_at)\s*=\s*[^,\s]+,?\s*)+WHERE\b',
+    re.IGNORECASE,
+)
 
 _SESSION_INFO = "portal_session_info"  # on a connection: the info of the session using it
 _WROTE = "portal_content_written"  # on a session: its transaction wrote content
@@ -53,7 +68,7 @@ def _after_begin(session: Session, transaction, connection) -> None:
 
 def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
     table = written_table(statement)
-    if table is not None and table not in NOT_CONTENT:
+    if table is not None and table not in NOT_CONTENT and not PRIVATE_USER_UPDATE.match(statement):
         owner = conn.info.get(_SESSION_INFO)
         if owner is not None:
             owner[_WROTE] = True

@@ -12,8 +12,9 @@ no database session, no user, no template.
 A miss runs the portal. Its answer is stored only when the portal said it may be shared
 (`mark_shareable`, an `after_request` hook: 200 to a GET, nobody logged in or authenticated,
 no CSRF token rendered, no view that opted out, not the account, token or health pages) and
-the final answer sets no cookie. Shareable answers carry `Cache-Control: public,
-max-age=CACHE_MAX_AGE` and an ETag, so a reverse proxy may keep and revalidate them too.
+the final answer sets no cookie. Shareable answers carry `Cache-Control: public, max-age=0,
+s-maxage=CACHE_MAX_AGE` and an ETag: a reverse proxy may keep them for a while, a browser
+revalidates every time.
 """
 
 from __future__ import annotations
@@ -268,7 +269,11 @@ def mark_shareable(response: Response) -> Response:
     if not _shareable(response):
         return response
     response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    # Browsers ask again each time (a 304 from the shared cache costs next to nothing), so a
+    # visitor who logs in or reloads after a change never sees an old copy; reverse proxies
+    # (nginx) may reuse one for CACHE_MAX_AGE seconds.
+    response.cache_control.max_age = 0
+    response.cache_control.s_maxage = current_app.config["CACHE_MAX_AGE"]
     if not response.get_etag()[0]:
         response.add_etag()
     response.vary.add("Cookie")

@@ -45,12 +45,17 @@ from portal.plans.budget import Budget, budget_from_snapshot, plan_budget
 from portal.plans.export import plan_columns
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
+    DECISION_FIELDS,
+    STEP_FIELDS,
+    STRATEGY_FIELDS,
     TEXT_SECTIONS,
     AdoptionStatus,
     Plan,
     PlanRevision,
     PlanStatus,
     StepStatus,
+    fields_of,
+    plan_head,
 )
 
 blp = api_blueprint(
@@ -465,12 +470,7 @@ def _detail(plan: Plan) -> dict[str, Any]:
             {
                 "id": s.id,
                 "position": s.position,
-                "title": s.title,
-                "description": s.description,
-                "start_date": s.start_date,
-                "end_date": s.end_date,
-                "cost_sek": s.cost_sek,
-                "responsible": s.responsible,
+                **fields_of(s, STEP_FIELDS),
                 "status": StepStatus(s.status),
                 "standards": [st.slug for st in s.standards],
             }
@@ -488,21 +488,9 @@ def _detail(plan: Plan) -> dict[str, Any]:
 def _as_body(plan: Plan) -> dict[str, Any]:
     """The plan in the shape of a PUT body (what a PATCH starts from)."""
     return {
-        "title": plan.title,
-        "period_start_year": plan.period_start_year,
-        "period_end_year": plan.period_end_year,
-        "summary": plan.summary,
-        **{name: getattr(plan, name) for name in TEXT_SECTIONS},
-        "expected_benefits_sek": plan.expected_benefits_sek,
-        "administrative_groups": list(plan.administrative_groups or []),
-        "strategies": [
-            {"title": s.title, "owner": s.owner, "url": s.url, "year": s.year}
-            for s in plan.strategies
-        ],
-        "decisions": [
-            {"body": d.body, "decided_on": d.decided_on, "description": d.description}
-            for d in plan.decisions
-        ],
+        **plan_head(plan),
+        "strategies": [fields_of(s, STRATEGY_FIELDS) for s in plan.strategies],
+        "decisions": [fields_of(d, DECISION_FIELDS) for d in plan.decisions],
         "partners": [p.organisation.slug for p in plan.partners],
         "maturity": [
             {"dimension": m.dimension.key, "current": m.current_level, "target": m.target_level}
@@ -515,12 +503,7 @@ def _as_body(plan: Plan) -> dict[str, Any]:
         "steps": [
             {
                 "id": s.id,
-                "title": s.title,
-                "description": s.description,
-                "start_date": s.start_date,
-                "end_date": s.end_date,
-                "cost_sek": s.cost_sek,
-                "responsible": s.responsible,
+                **fields_of(s, STEP_FIELDS),
                 "status": StepStatus(s.status),
                 "standards": [st.slug for st in s.standards],
             }

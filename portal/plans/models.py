@@ -325,3 +325,29 @@ def plan_detail_options() -> tuple:
         selectinload(Plan.steps).selectinload(PlanStep.standards),
         selectinload(Plan.attachments),
     )
+
+
+# What each repeated part of a plan says, as the API body, the API answer, the section forms
+# and a revision's snapshot all write it (each adds what only it needs: ids, positions).
+STRATEGY_FIELDS = ("title", "owner", "url", "year")
+DECISION_FIELDS = ("body", "decided_on", "description")
+STEP_FIELDS = ("title", "description", "start_date", "end_date", "cost_sek", "responsible")
+
+
+def fields_of(row: object, names: tuple[str, ...]) -> dict:
+    """The named attributes of a row, as a dict."""
+    return {name: getattr(row, name) for name in names}
+
+
+def plan_head(plan: Plan) -> dict:
+    """The plan's own fields that every shape of it carries: title, period, summary, the text
+    sections, expected benefits and administrative groups."""
+    return {
+        "title": plan.title,
+        "period_start_year": plan.period_start_year,
+        "period_end_year": plan.period_end_year,
+        "summary": plan.summary,
+        **{name: getattr(plan, name) for name in TEXT_SECTIONS},
+        "expected_benefits_sek": plan.expected_benefits_sek,
+        "administrative_groups": list(plan.administrative_groups or []),
+    }

@@ -27,6 +27,9 @@ from portal.orgs.services import can_edit_content, is_member, member_organisatio
 from portal.plans.budget import Budget, plan_budget
 from portal.plans.models import (
     ADMINISTRATIVE_GROUPS,
+    DECISION_FIELDS,
+    STEP_FIELDS,
+    STRATEGY_FIELDS,
     TEXT_SECTIONS,
     AdoptionStatus,
     MaturityDimension,
@@ -40,7 +43,9 @@ from portal.plans.models import (
     PlanStep,
     PlanStrategy,
     StepStatus,
+    fields_of,
     plan_detail_options,
+    plan_head,
 )
 from portal.standards.models import Standard
 
@@ -710,23 +715,13 @@ def snapshot_plan(plan: Plan) -> dict[str, Any]:
             "slug": plan.organisation.slug,
             "name": plan.organisation.name,
         },
-        "title": plan.title,
-        "summary": plan.summary,
-        "period_start_year": plan.period_start_year,
-        "period_end_year": plan.period_end_year,
+        **plan_head(plan),
         "is_example": plan.is_example,
-        **{name: getattr(plan, name) for name in TEXT_SECTIONS},
-        "expected_benefits_sek": plan.expected_benefits_sek,
-        "administrative_groups": list(plan.administrative_groups or []),
-        "strategies": [
-            {"title": s.title, "owner": s.owner, "url": s.url, "year": s.year}
-            for s in plan.strategies
-        ],
+        "strategies": [fields_of(s, STRATEGY_FIELDS) for s in plan.strategies],
         "decisions": [
             {
-                "body": d.body,
+                **fields_of(d, DECISION_FIELDS),
                 "decided_on": d.decided_on.isoformat() if d.decided_on else None,
-                "description": d.description,
             }
             for d in plan.decisions
         ],
@@ -760,12 +755,9 @@ def snapshot_plan(plan: Plan) -> dict[str, Any]:
             {
                 "id": s.id,
                 "position": s.position,
-                "title": s.title,
-                "description": s.description,
+                **fields_of(s, STEP_FIELDS),
                 "start_date": s.start_date.isoformat(),
                 "end_date": s.end_date.isoformat(),
-                "cost_sek": s.cost_sek,
-                "responsible": s.responsible,
                 "status": StepStatus(s.status).value,
                 "standards": [
                     {"id": st.id, "slug": st.slug, "name": st.name} for st in s.standards

@@ -41,7 +41,18 @@ from portal.plans.forms import (
     BasicsForm,
     PlanSectionForm,
 )
-from portal.plans.models import TEXT_SECTIONS, AdoptionStatus, Plan, PlanStatus, StepStatus
+from portal.plans.models import (
+    DECISION_FIELDS,
+    STEP_FIELDS,
+    STRATEGY_FIELDS,
+    TEXT_SECTIONS,
+    AdoptionStatus,
+    Plan,
+    PlanStatus,
+    StepStatus,
+    fields_of,
+    plan_head,
+)
 from portal.standards.models import StandardKind
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -350,21 +361,10 @@ def _form_data(plan: Plan) -> dict:
     """The plan's stored content in the shape of the section forms' data."""
     data: dict = {
         "loaded_version": version_token(plan.updated_at),
-        "title": plan.title,
-        "summary": plan.summary,
-        "period_start_year": plan.period_start_year,
-        "period_end_year": plan.period_end_year,
-        "expected_benefits_sek": plan.expected_benefits_sek,
-        "administrative_groups": list(plan.administrative_groups or []),
+        **plan_head(plan),
         "partner_ids": [p.organisation_id for p in plan.partners],
-        "strategies": [
-            {"title": s.title, "owner": s.owner, "url": s.url, "year": s.year}
-            for s in plan.strategies
-        ],
-        "decisions": [
-            {"body": d.body, "decided_on": d.decided_on, "description": d.description}
-            for d in plan.decisions
-        ],
+        "strategies": [fields_of(s, STRATEGY_FIELDS) for s in plan.strategies],
+        "decisions": [fields_of(d, DECISION_FIELDS) for d in plan.decisions],
         "maturity": [
             {
                 "dimension_id": str(m.dimension_id),
@@ -377,20 +377,13 @@ def _form_data(plan: Plan) -> dict:
             {
                 "id": str(s.id),
                 "position": s.position + 1,
-                "title": s.title,
-                "description": s.description,
-                "start_date": s.start_date,
-                "end_date": s.end_date,
-                "cost_sek": s.cost_sek,
-                "responsible": s.responsible,
+                **fields_of(s, STEP_FIELDS),
                 "status": StepStatus(s.status).value,
                 "standard_ids": [st.id for st in s.standards],
             }
             for s in plan.steps
         ],
     }
-    for name in TEXT_SECTIONS:
-        data[name] = getattr(plan, name)
     return data
 
 

@@ -424,8 +424,10 @@ def site(app, tmp_path_factory) -> Iterator[Site]:
     )
     with app.app_context():
         indexing.rebuild()
-        # Each person logs in once for the module: their login sessions outlive the restores.
-        snapshot = Snapshot.take(keep=frozenset({"login_sessions"}))
+        # Each person logs in once for the module: their login sessions outlive the restores,
+        # and so do the users (a login records the user's language; restoring the users would
+        # take their sessions with them).
+        snapshot = Snapshot.take(keep=frozenset({"login_sessions", "users"}))
         db.session.remove()
     yield Site(ids, snapshot)
     close_searchers()

@@ -27,7 +27,7 @@ def test_supplier_follows_a_standard_is_told_of_a_need_and_answers(app, new_page
     siri.get_by_role("button", name=re.compile(r"^Följ ")).click()
     expect(siri.locator(".flash-success")).to_contain_text("Du följer nu detta")
     expect(siri.get_by_role("button", name=re.compile(r"^Sluta följa "))).to_be_visible()
-    expect(siri.locator(".count-badge")).to_have_count(0)
+    expect(siri.locator(".nav-end .count-badge")).to_have_count(0)
 
     # A municipality posts a need about it.
     eva = new_page()
@@ -44,12 +44,12 @@ def test_supplier_follows_a_standard_is_told_of_a_need_and_answers(app, new_page
     siri.goto("/")
     my_page = siri.get_by_role("link", name=re.compile(r"^Min sida.*\(1 oläst avisering\)"))
     expect(my_page).to_be_visible()
-    expect(siri.locator(".count-badge")).to_have_text("1")
+    expect(siri.locator(".nav-end .count-badge")).to_have_text("1")
     my_page.click()
     unread = siri.get_by_role("region", name="Olästa aviseringar")
     unread.get_by_role("button", name=re.compile(r"^Nytt behov om .*" + TITLE)).click()
     expect(siri.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(siri.locator(".count-badge")).to_have_count(0)
+    expect(siri.locator(".nav-end .count-badge")).to_have_count(0)
 
     # ... and answers it.
     siri.get_by_label("Produkt", exact=True).fill("Planverktyg Pro")
@@ -61,7 +61,7 @@ def test_supplier_follows_a_standard_is_told_of_a_need_and_answers(app, new_page
     # The municipality sees its notification and the answer on its start page.
     eva.get_by_role("link", name=re.compile(r"^Min sida")).click()
     expect(eva).to_have_url(re.compile(r"/start$"))
-    expect(eva.locator(".count-badge")).to_have_text("1")
+    expect(eva.locator(".nav-end .count-badge")).to_have_text("1")
     unread = eva.get_by_role("region", name="Olästa aviseringar")
     expect(unread).to_contain_text(f"Planverktyg AB svarade på behovet ”{TITLE}”")
     needs = eva.get_by_role("region", name="Behov vi har lagt upp eller stöder")
