@@ -27,7 +27,7 @@ def _anonymous_totals(base: str, path: str) -> list[int]:
     totals = []
     for _ in range(READS):
         with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
-            assert response.headers["Cache-Control"] == "public, max-age=60"
+            assert response.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
             totals.append(json.loads(response.read())["total"])
     return totals
 
