@@ -557,7 +557,7 @@ def test_login_can_be_completed_with_the_keyboard_only(new_page, make_user):
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
-    assert page.evaluate("location.pathname") == "/"
+    assert page.evaluate("location.pathname") == "/start"  # the personal start page
 
 
 def test_api_docs_render_under_the_strict_style_policy(new_page):
