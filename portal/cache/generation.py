@@ -46,10 +46,18 @@ NOT_CONTENT = frozenset(
 )
 # An update of a user's private settings only (the language a login records, the choice of
 # notification mail, and the time of that change): no page shows them to anyone else.
-PRIVATE_USER_UPDATE = re.compile(
-    r'^\s*UPDATE\s+"?users"?\s+SET\s+(?:(?:locale|email_notifications|updated_at)\s*=\s*[^,\s]+,?\s*)+WHERE\b',
-    re.IGNORECASE,
+PRIVATE_USER_COLUMNS = frozenset({"locale", "email_notifications", "updated_at"})
+USER_UPDATE = re.compile(
+    r'^\s*UPDATE\s+"?users"?\s+SET\s+(.*?)\s+WHERE\b', re.IGNORECASE | re.DOTALL
 )
+
+
+def private_user_update(statement: str) -> bool:
+    """Whether the statement updates only a user's private settings (any SQL dialect's casts)."""
+    match = USER_UPDATE.match(statement)
+    columns = re.findall(r'"?(\w+)"?\s*=', match.group(1)) if match else []
+    return bool(columns) and set(columns) <= PRIVATE_USER_COLUMNS
+
 
 _SESSION_INFO = "portal_session_info"  # on a connection: the info of the session using it
 _WROTE = "portal_content_written"  # on a session: its transaction wrote content
@@ -68,7 +76,7 @@ def _after_begin(session: Session, transaction, connection) -> None:
 
 def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
     table = written_table(statement)
-    if table is not None and table not in NOT_CONTENT and not PRIVATE_USER_UPDATE.match(statement):
+    if table is not None and table not in NOT_CONTENT and not private_user_update(statement):
         owner = conn.info.get(_SESSION_INFO)
         if owner is not None:
             owner[_WROTE] = True
