@@ -7,8 +7,9 @@ so endpoints, URLs and the OpenAPI document read as if each handler were written
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import wraps
+from types import ModuleType
 from typing import Any
 
 import marshmallow as ma
@@ -24,7 +25,6 @@ from portal.api.common import (
     paginated,
 )
 from portal.core.csv_export import Columns, csv_response
-from portal.core.pagination import Page
 
 ERROR_RESPONSES = {404: "NOT_FOUND", 422: "UNPROCESSABLE_ENTITY"}
 
@@ -70,30 +70,36 @@ def collection_routes(
     filter_schema: type[ma.Schema],
     page_schema: type[ma.Schema],
     columns: Columns,
-    *,
-    filters: Callable[[dict], Any],
-    services: tuple[Callable[[Any, int, int], Page], Callable[[Any, int], Iterable[Any]]],
-    docs: tuple[str, str],
-) -> None:
+    services: ModuleType,
+) -> Callable:
     """Register GET `path` (a page of `page_schema` with Link headers) and GET `path`.csv (at
-    most CSV_MAX_ROWS rows of `columns`), both filtered by `filter_schema`'s query arguments,
-    which `filters` turns into the feature's filter for its list and export `services`."""
+    most CSV_MAX_ROWS rows of `columns`), both filtered by `filter_schema`'s query arguments.
+
+    The decorated function turns those arguments into the feature's filter, and its docstring
+    is the list's summary. `services` is the feature's service module, whose `list_<name>` and
+    `export_<name>` (`name` the path's last part) answer the page and the CSV rows."""
     name = path.rsplit("/", 1)[-1]
-    list_page, export_rows = services
+    list_page = getattr(services, f"list_{name}")
+    export_rows = getattr(services, f"export_{name}")
 
-    def list_view(args: dict):
-        return paginated(list_page(filters(args), args["page"], args["per_page"]))
+    def register(filters: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        def list_view(args: dict):
+            return paginated(list_page(filters(args), args["page"], args["per_page"]))
 
-    def csv_view(args: dict):
-        rows = export_rows(filters(args), CSV_MAX_ROWS)
-        return csv_response(columns, rows, f"{name}.csv", csv_dialect(args))
+        def csv_view(args: dict):
+            rows = export_rows(filters(args), CSV_MAX_ROWS)
+            return csv_response(columns, rows, f"{name}.csv", csv_dialect(args))
 
-    list_view = _named(list_view, f"list_{name}", docs[0])
-    list_view = blp.response(200, page_schema, headers={"Link": LINK_HEADER})(list_view)
-    blp.route(path)(blp.arguments(filter_schema, location="query")(list_view))
-    csv_view = _named(csv_view, f"export_{name}", docs[1])
-    csv_view = blp.response(200, {"type": "string"}, content_type="text/csv")(csv_view)
-    blp.route(f"{path}.csv")(blp.arguments(csv_args(filter_schema), location="query")(csv_view))
+        list_view = _named(list_view, f"list_{name}", filters.__doc__ or "")
+        list_view = blp.response(200, page_schema, headers={"Link": LINK_HEADER})(list_view)
+        blp.route(path)(blp.arguments(filter_schema, location="query")(list_view))
+        csv_doc = f"Download the same list as CSV (at most {CSV_MAX_ROWS} rows; `dialect`)."
+        csv_view = _named(csv_view, f"export_{name}", csv_doc)
+        csv_view = blp.response(200, {"type": "string"}, content_type="text/csv")(csv_view)
+        blp.route(f"{path}.csv")(blp.arguments(csv_args(filter_schema), location="query")(csv_view))
+        return filters
+
+    return register
 
 
 def item_route(blp: Blueprint, rule: str, schema: type[ma.Schema]) -> Callable:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectChoice, SelectField
@@ -78,9 +79,11 @@ class FormPage:
     then: Callable[[Any], str]
 
     def save(
-        self, form: FlaskForm, change: Callable[[], object], success: str, **context
+        self, form: FlaskForm, change: Callable[[], object], success: str = "", **context
     ) -> Response | tuple[str, int]:
-        """submit_form to `then`, else the page with the form (again)."""
+        """submit_form to `then` (flashing `success`, by default "Saved."), else the page with
+        the form (again)."""
+        success = success or _("Saved.")
         return submit_form(form, change, success, self.then) or form_page(
             self.template, form, **context
         )

@@ -31,16 +31,6 @@ blp = api_blueprint(
 )
 
 
-def _filters(args: dict) -> experience_services.ExperienceFilter:
-    tag = (args.get("tag") or "").strip() or None
-    return experience_services.ExperienceFilter(
-        tag=tag,
-        standard=args.get("standard"),
-        kind=args.get("kind"),
-        county_code=args.get("county"),
-    )
-
-
 def _experience_values(data: dict) -> dict:
     return {
         "title": data["title"],
@@ -60,20 +50,6 @@ def _visible_experience(experience_id: int) -> Experience:
 
 # --- reads -----------------------------------------------------------------------------------
 
-collection_routes(
-    blp,
-    "/experiences",
-    ExperienceFilterSchema,
-    ExperiencePageSchema,
-    EXPERIENCE_COLUMNS,
-    filters=_filters,
-    services=(experience_services.list_experiences, experience_services.export_experiences),
-    docs=(
-        "List published experiences, newest first, filtered like the experiences page.",
-        "Download the published experiences matching the filters as CSV.",
-    ),
-)
-
 
 @item_route(blp, "/experiences/<int:experience_id>", ExperienceSchema)
 def get_experience(experience_id: int) -> Experience:
@@ -81,6 +57,24 @@ def get_experience(experience_id: int) -> Experience:
 
     Drafts are visible only to members of the organisation (404 to everyone else)."""
     return _experience(experience_id)
+
+
+@collection_routes(
+    blp,
+    "/experiences",
+    ExperienceFilterSchema,
+    ExperiencePageSchema,
+    EXPERIENCE_COLUMNS,
+    experience_services,
+)
+def experience_filter(args: dict) -> experience_services.ExperienceFilter:
+    """List published experiences, newest first, filtered like the experiences page."""
+    return experience_services.ExperienceFilter(
+        tag=(args.get("tag") or "").strip() or None,
+        standard=args.get("standard"),
+        kind=args.get("kind"),
+        county_code=args.get("county"),
+    )
 
 
 # --- writes ----------------------------------------------------------------------------------

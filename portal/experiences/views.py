@@ -153,7 +153,6 @@ def edit(experience_id: int):
         lambda: services.update_experience(
             actor, experience, **_experience_values(form), loaded_version=form.loaded_version.data
         ),
-        _("Saved."),
         experience=experience,
     )
 

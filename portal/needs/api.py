@@ -39,17 +39,6 @@ blp = api_blueprint(
 )
 
 
-def _filters(args: dict) -> need_services.NeedFilter:
-    return need_services.NeedFilter(
-        status=args.get("status"),
-        standard=args.get("standard"),
-        product_area=args.get("area"),
-        kind=args.get("kind"),
-        county_code=args.get("county"),
-        sort=args["sort"],
-    )
-
-
 def _need(need_id: int) -> AdaptationNeed:
     return common.load(need_services.get_need, need_id, _("No such need."))
 
@@ -79,19 +68,18 @@ def _need_values(data: dict) -> dict:
 
 # --- reads -----------------------------------------------------------------------------------
 
-collection_routes(
-    blp,
-    "/needs",
-    NeedFilterSchema,
-    NeedPageSchema,
-    NEED_COLUMNS,
-    filters=_filters,
-    services=(need_services.list_needs, need_services.export_needs),
-    docs=(
-        "List adaptation needs, filtered and sorted like the needs page.",
-        "Download the needs matching the filters as CSV.",
-    ),
-)
+
+@collection_routes(blp, "/needs", NeedFilterSchema, NeedPageSchema, NEED_COLUMNS, need_services)
+def need_filter(args: dict) -> need_services.NeedFilter:
+    """List adaptation needs, filtered and sorted like the needs page."""
+    return need_services.NeedFilter(
+        status=args.get("status"),
+        standard=args.get("standard"),
+        product_area=args.get("area"),
+        kind=args.get("kind"),
+        county_code=args.get("county"),
+        sort=args["sort"],
+    )
 
 
 @item_route(blp, "/needs/<int:need_id>", NeedSchema)

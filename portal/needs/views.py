@@ -196,7 +196,6 @@ def need_edit(need_id: int):
         lambda: services.update_need(
             actor, need, **_need_values(form), loaded_version=form.loaded_version.data
         ),
-        _("Saved."),
         need=need,
     )
 

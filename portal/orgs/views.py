@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from portal.core.actor import current_actor
@@ -134,7 +135,6 @@ def edit(slug: str):
         lambda: services.update_organisation(
             current_actor(), org, website=form.website.data, description=form.description.data
         ),
-        _("Saved."),
         org=org,
     )
 
@@ -186,35 +186,42 @@ def members(slug: str):
     )
 
 
+def _member_change(slug: str, membership_id: int, form: FlaskForm, change, success: str):
+    """A button on the members page: run `change(membership)`, back to the page."""
+    org, membership = _membership(slug, membership_id)
+    button_change(lambda: change(membership), success, form)
+    return redirect(_members_url(org))
+
+
 @bp.post("/<slug>/members/<int:membership_id>/decide")
 @login_required
 def decide(slug: str, membership_id: int):
     """Approve or refuse a request to join."""
-    org, membership = _membership(slug, membership_id)
     form = DecisionForm()
     approve = request.form.get("decision") == "approve"
-    button_change(
-        lambda: services.decide_membership(
-            current_actor(), membership, approve=approve, role=Role(form.role.data)
+    return _member_change(
+        slug,
+        membership_id,
+        form,
+        lambda m: services.decide_membership(
+            current_actor(), m, approve=approve, role=Role(form.role.data)
         ),
         _("Request approved.") if approve else _("Request refused."),
-        form,
     )
-    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/role")
 @login_required
 def change_role(slug: str, membership_id: int):
-    """Change a member's role."""
-    org, membership = _membership(slug, membership_id)
-    form = RoleForm(prefix=f"m{membership.id}")
-    button_change(
-        lambda: services.change_role(current_actor(), membership, Role(form.role.data)),
-        _("The role has been changed."),
+    """Change a member's role (the form's fields carry the membership's prefix)."""
+    form = RoleForm(prefix=f"m{membership_id}")
+    return _member_change(
+        slug,
+        membership_id,
         form,
+        lambda m: services.change_role(current_actor(), m, Role(form.role.data)),
+        _("The role has been changed."),
     )
-    return redirect(_members_url(org))
 
 
 @bp.post("/<slug>/members/<int:membership_id>/remove")

@@ -84,7 +84,6 @@ def new():
     return _FORM_PAGE.save(
         form,
         lambda: services.create_standard(current_actor(), **_values(form)),
-        _("Saved."),
         standard=None,
     )
 
@@ -120,6 +119,5 @@ def edit(slug: str):
     return _FORM_PAGE.save(
         form,
         lambda: services.update_standard(actor, standard, **_values(form)),
-        _("Saved."),
         standard=standard,
     )
