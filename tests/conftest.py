@@ -220,6 +220,11 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     with app.app_context():
         app.extensions["test_snapshot"].restore()
         db.session.remove()
+    if "search_index" in request.fixturenames:
+        # Before the test's own fixtures add content: the template holds reference data only.
+        from tests.search.support import build_template
+
+        build_template(app)
     yield
 
 

@@ -129,6 +129,9 @@ class Cursor:
     last_id: int = 0
     gaps: dict[int, float] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    # What the log's row `last_id` said ("type:key@time"): a restored or replaced database can
+    # reuse that id for another change, and its later rows would then be silently skipped.
+    last_mark: str = ""
 
     @classmethod
     def read(cls, directory: Path) -> Cursor | None:
@@ -140,6 +143,7 @@ class Cursor:
             last_id=int(data.get("last_id", 0)),
             gaps={int(k): float(v) for k, v in data.get("gaps", {}).items()},
             schema_version=int(data.get("schema_version", 0)),
+            last_mark=str(data.get("last_mark", "")),
         )
 
     def write(self, directory: Path) -> None:
@@ -148,6 +152,7 @@ class Cursor:
             "last_id": self.last_id,
             "gaps": {str(k): v for k, v in sorted(self.gaps.items())},
             "schema_version": self.schema_version,
+            "last_mark": self.last_mark,
         }
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(payload, fh)
@@ -287,7 +292,12 @@ def apply_pending_changes(
             if gap_ids:
                 condition = sa.or_(condition, SearchChange.id.in_(gap_ids))
             rows = session.execute(
-                sa.select(SearchChange.id, SearchChange.doc_type, SearchChange.doc_key)
+                sa.select(
+                    SearchChange.id,
+                    SearchChange.doc_type,
+                    SearchChange.doc_key,
+                    SearchChange.created_at,
+                )
                 .where(condition)
                 .order_by(SearchChange.id)
                 .limit(BATCH_SIZE)
@@ -302,7 +312,7 @@ def apply_pending_changes(
                     cursor.write(directory)
                 result.caught_up = True
                 break
-            _apply_rows(session, ix, [tuple(r) for r in rows])
+            _apply_rows(session, ix, [(r[0], r[1], r[2]) for r in rows])
             session.rollback()
             new_ids = [r[0] for r in rows if r[0] > cursor.last_id]
             for r in rows:
@@ -310,6 +320,7 @@ def apply_pending_changes(
             if new_ids:
                 cursor.note_gaps(new_ids, max(new_ids), now)
                 cursor.last_id = max(new_ids)
+                cursor.last_mark = _mark(*next(r[1:] for r in rows if r[0] == cursor.last_id))
             cursor.gaps = {g: s for g, s in cursor.gaps.items() if now - s < _gap_seconds()}
             cursor.write(directory)
             result.applied += len(rows)
@@ -340,7 +351,21 @@ def _needs_rebuild(session: Session, ix, cursor: Cursor | None) -> str | None:
         return "the change log is behind the index (database restored or replaced?)"
     if lo is not None and lo > cursor.last_id + 1:
         return "changes this index never applied have been pruned from the log"
+    if cursor.last_mark and lo is not None and lo <= cursor.last_id:
+        last = session.execute(
+            sa.select(SearchChange.doc_type, SearchChange.doc_key, SearchChange.created_at).where(
+                SearchChange.id == cursor.last_id
+            )
+        ).one_or_none()
+        session.rollback()
+        if last is None or _mark(*last) != cursor.last_mark:
+            return "the change log is not the one this index applied (database restored?)"
     return None
+
+
+def _mark(doc_type: str, doc_key: str, created_at) -> str:
+    """What a change log row says, to recognise it again (see Cursor.last_mark)."""
+    return f"{doc_type}:{doc_key}@{created_at.isoformat() if created_at else ''}"
 
 
 def rebuild(*, wait: float | None = None, progress: Callable[[int], None] | None = None) -> int:
@@ -375,9 +400,16 @@ def _rebuild_locked(
         )
     )
     session.rollback()
+    last = session.execute(
+        sa.select(SearchChange.doc_type, SearchChange.doc_key, SearchChange.created_at).where(
+            SearchChange.id == max_id
+        )
+    ).one_or_none()
+    session.rollback()
     cursor = Cursor(last_id=settled)
     cursor.note_gaps(sorted(recent), max_id + 1, time.time())
     cursor.last_id = max_id
+    cursor.last_mark = _mark(*last) if last is not None else ""
 
     ix = _open_index(directory)
     if ix is None or set(ix.schema.names()) != set(make_schema().names()):

@@ -16,23 +16,35 @@ from portal.extensions import db
 _TEMPLATE: dict[str, Path] = {}
 
 
+def build_template(app: Flask) -> None:
+    """Build, once per database, the index of the seeded reference data that every test's index
+    is copied from. Called right after the database is put back to its seeded state (before a
+    test's own fixtures add content), so that index and change log agree."""
+    from portal.search import indexing
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri in _TEMPLATE:
+        return
+    before = app.config["SEARCH_INDEX_DIR"]
+    template = Path(tempfile.mkdtemp(prefix="search-template-"))
+    app.config["SEARCH_INDEX_DIR"] = str(template)
+    try:
+        with app.app_context():
+            indexing.rebuild()
+    finally:
+        app.config["SEARCH_INDEX_DIR"] = before
+    _TEMPLATE[uri] = template
+    atexit.register(shutil.rmtree, template, True)
+
+
 @contextmanager
 def fresh_search_index(app: Flask, tmp_path: Path) -> Iterator[str]:
-    """Point the app at a copy of an index of the seeded reference data (built once)."""
-    from portal.search import indexing
+    """Point the app at a copy of the index of the seeded reference data (build_template)."""
     from portal.search.services import close_searchers
 
     before = {k: app.config[k] for k in ("SEARCH_INDEX_DIR", "SEARCH_INDEX_ON_COMMIT")}
-    template = _TEMPLATE.get(app.config["SQLALCHEMY_DATABASE_URI"])
-    if template is None:
-        template = Path(tempfile.mkdtemp(prefix="search-template-"))
-        app.config["SEARCH_INDEX_DIR"] = str(template)
-        with app.app_context():
-            indexing.rebuild()
-        _TEMPLATE[app.config["SQLALCHEMY_DATABASE_URI"]] = template
-        atexit.register(shutil.rmtree, template, True)
     directory = tmp_path / "search_index"
-    shutil.copytree(template, directory)
+    shutil.copytree(_TEMPLATE[app.config["SQLALCHEMY_DATABASE_URI"]], directory)
     app.config.update(SEARCH_INDEX_DIR=str(directory), SEARCH_INDEX_ON_COMMIT=True)
     try:
         yield str(directory)

@@ -173,3 +173,35 @@ def test_restored_database_behind_the_index_asks_for_a_rebuild(ctx, search_index
     result = indexing.apply_pending_changes(wait=1, rebuild_if_needed=True)
     assert result.rebuilt
     assert indexing.verify().clean
+
+
+def test_restored_database_that_moved_past_the_index_still_asks_for_a_rebuild(ctx, search_index):
+    """A database restored from a backup, then written to until its change log's ids pass
+    the index's cursor again: the ids are the same, the changes are not; none is skipped."""
+    before = db.session.scalar(sa.select(sa.func.max(indexing.SearchChange.id))) or 0
+    gone = add_org("Borttagen AB", "Ord: bortxyz.")
+    index_now()
+    cursor = indexing.Cursor.read(Path(search_index))
+    assert cursor.last_id > before and titles(search("bortxyz")) == ["Borttagen AB"]
+    # The restore: the organisation and its log rows are gone, as in the backup.
+    db.session.execute(sa.delete(indexing.SearchChange).where(indexing.SearchChange.id > before))
+    db.session.execute(sa.delete(Organisation).where(Organisation.id == gone))
+    db.session.commit()
+    # Then new work fills the same ids, and more.
+    new = add_org("Efteråt AB", "Ord: eftxyz.")
+    existing = set(db.session.scalars(sa.select(indexing.SearchChange.id)))
+    for change_id in range(before + 1, cursor.last_id + 2):
+        if change_id not in existing:
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO search_changes (id, doc_type, doc_key, created_at) "
+                    "VALUES (:id, 'organisation', :key, CURRENT_TIMESTAMP)"
+                ),
+                {"id": change_id, "key": str(new)},
+            )
+    db.session.commit()
+    with pytest.raises(indexing.IndexNeedsRebuild, match="not the one this index applied"):
+        indexing.apply_pending_changes(wait=1)
+    assert indexing.apply_pending_changes(wait=1, rebuild_if_needed=True).rebuilt
+    assert titles(search("eftxyz")) == ["Efteråt AB"]
+    assert titles(search("bortxyz")) == []
