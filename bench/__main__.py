@@ -494,6 +494,8 @@ def build_table(results: list[dict]) -> tuple[str, list[list[str]]]:
         e = largest["endpoints"][label]
         if "rps" in e:
             g_text, g = growth(results, lambda r, lb=label: r["endpoints"][lb]["p95_ms"])
+            cached_g = growth(results, lambda r, lb=label: r["endpoints"][lb]["cached"]["p95_ms"])
+            g_text = f"uncached p95 {g_text}; cached p95 {cached_g[0]}"
             sqls = {r["endpoints"][label]["sql"] for r in results}
             cached_rps = e.get("cached", {}).get("rps", 0.0)
             ok = (
