@@ -37,6 +37,7 @@ from portal.search.analysis import (
     stemming_analyzer,
     tails_analyzer,
 )
+from portal.search.docsets import clear_segment_cache
 from portal.search.models import SearchChange
 
 log = logging.getLogger(__name__)
@@ -408,6 +409,8 @@ def _rebuild_locked(
     except BaseException:
         writer.cancel()
         raise
+    # The old segments are gone; what this process decoded from them is of no more use.
+    clear_segment_cache()
     session.rollback()
     cursor.write(directory)
     return total

@@ -21,7 +21,7 @@ from portal.core.templating import kind_label
 from portal.extensions import db
 from portal.search import indexing, registry
 from portal.search.analysis import WORD_RE, compound_parts, fold, index_form
-from portal.search.docsets import DocSets
+from portal.search.docsets import DocSets, segment_cache
 from portal.search.query import ParsedQuery, build, parse, title_query, word_query
 
 log = logging.getLogger(__name__)
@@ -286,6 +286,7 @@ def _docsets(searcher) -> DocSets:
     """The bitmaps of this searcher (one index generation), made on first use."""
     sets = getattr(searcher, "_portal_docsets", None)
     if sets is None:
+        segment_cache.resize(int(current_app.config.get("SEARCH_CACHE_MB", 128)) * 2**20)
         sets = DocSets(searcher, facet_fields=[f for f, _, _ in FACETS.values()])
         searcher._portal_docsets = sets
     return sets
