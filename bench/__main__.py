@@ -260,6 +260,10 @@ def run_size(size: int, args, workdir: Path) -> dict:
                 }
                 built["built_at"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
                 built_file.write_text(json.dumps(built), encoding="utf-8")
+        if args.build_only:
+            db.session.remove()
+            db.engine.dispose()
+            return r
 
         # --- one update until searchable: service + commit + apply + a search finding it
         admin = db.session.scalar(db.select(User).where(User.is_site_admin))
@@ -638,6 +642,11 @@ def main(argv: list[str] | None = None) -> int:
         "(no generation, no rebuild; the timings of the run that built them are reported) "
         "when a later run finds them there",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="with --workdir: generate and index each size (unless kept already), then stop",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument(
         "--note", default="", help="text added to the results file (@path: a file's text)"
@@ -652,6 +661,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SECRET_KEY", "bench")
     if args.workdir and args.postgres:
         parser.error("--workdir keeps SQLite databases; it cannot be used with --postgres")
+    if args.build_only and not args.workdir:
+        parser.error("--build-only needs --workdir (where to keep what it builds)")
     results = []
     for size in sizes:
         print(f"== {size} documents", file=sys.stderr, flush=True)
@@ -662,6 +673,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
             results.append(run_size(size, args, Path(tmp)))
+    if args.build_only:
+        for r in results:
+            print(f"{r['size']} documents in {args.workdir}: rebuild {r['rebuild_s']:.1f} s")
+        return 0
     table, _ = build_table(results)
     print(table)
     load = os.getloadavg()
