@@ -166,9 +166,20 @@ class Highlighter:
 
     def segments(self, text: str, limit: int | None = None) -> list[Segment]:
         """Split the text (or a window around the first match) into marked and plain runs."""
-        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if self.matches(m.group())]
         start, end = 0, len(text)
-        if limit is not None and len(text) > limit:
+        if limit is None or len(text) <= limit:
+            spans = [
+                (m.start(), m.end()) for m in WORD_RE.finditer(text) if self.matches(m.group())
+            ]
+        else:
+            # A window: words are read up to its end only (a long text has thousands of them,
+            # and this runs for every hit of a page), the same words as read from the start.
+            found = WORD_RE.finditer(text)
+            spans = []
+            for m in found:
+                if self.matches(m.group()):
+                    spans.append((m.start(), m.end()))
+                    break
             first = spans[0][0] if spans else 0
             start = max(0, first - limit // 3)
             if start:
@@ -178,6 +189,11 @@ class Highlighter:
             if end < len(text):
                 space = text.rfind(" ", start, end)
                 end = space if space > start else end
+            for m in found:
+                if m.start() >= end:
+                    break
+                if self.matches(m.group()):
+                    spans.append((m.start(), m.end()))
         segments: list[Segment] = []
         if start > 0:
             segments.append(Segment("… ", False))
