@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--keep-cache",
+        action="store_true",
+        help="do not empty the segment cache before each class (to see what all of them cost)",
+    )
     parser.add_argument("--classes", help="comma-separated query classes (default: all)")
     parser.add_argument(
         "--rebuild",
@@ -66,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             if wanted and name not in wanted:
                 continue
             clear = getattr(docsets, "clear_segment_cache", None)
-            if clear:
+            if clear and not args.keep_cache:
                 clear()
             services.close_searchers()
             services.search("fjärranalys")  # a fresh searcher: bitmaps of facets, lengths
@@ -95,7 +100,18 @@ def main(argv: list[str] | None = None) -> int:
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
                 print(out.getvalue())
+    cache = getattr(docsets, "segment_cache", None)
+    if cache is not None:
+        print(
+            f"segment cache: {cache.bytes / 2**20:.1f} MB in {len(cache)} entries "
+            f"(bound {cache.max_bytes / 2**20:.0f} MB; the last class's only: cold runs clear it)"
+        )
+    status = Path("/proc/self/status").read_text().splitlines()
+    print("this process:", "; ".join(x for x in status if x.split(":")[0] in MEMORY_LINES))
     return 0
+
+
+MEMORY_LINES = ("VmHWM", "RssAnon", "RssFile")
 
 
 def _profile_rebuild(app) -> int:
