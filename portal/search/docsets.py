@@ -241,12 +241,16 @@ def _known_ids(reader, fieldname: str, text: str | bytes) -> np.ndarray:
     return known[0] if known is not None else _segment_postings(reader, fieldname, text)[0]
 
 
-def _segment_bits(reader, fieldname: str, text: str | bytes) -> int:
-    """The bitmap of a term's documents in one segment (deleted ones included)."""
+def _segment_bits(reader, fieldname: str, text: str | bytes, *, keep_postings: bool) -> int:
+    """The bitmap of a term's documents in one segment (deleted ones included); with
+    `keep_postings` its postings are kept too (a word the ranking will read again)."""
 
     def make() -> int:
         mask = np.zeros(reader.doc_count_all(), dtype=bool)
-        mask[_known_ids(reader, fieldname, text)] = True
+        if keep_postings:
+            mask[cached_postings(reader, fieldname, text)[0]] = True
+        else:
+            mask[_known_ids(reader, fieldname, text)] = True
         return DocSets.from_mask(mask)
 
     return segment_cache.get(_segment_key(reader, "bits", fieldname, text), make)
@@ -384,9 +388,10 @@ class DocSets:
         return found
 
     def term(self, fieldname: str, text: str | bytes) -> int:
+        keep = fieldname not in self.facet_fields  # a facet value's weights rank nothing
         bits = 0
         for sub, offset in self.leaves:
-            bits |= _segment_bits(sub.reader(), fieldname, text) << offset
+            bits |= _segment_bits(sub.reader(), fieldname, text, keep_postings=keep) << offset
         return self.live & bits
 
     def prefix(self, fieldname: str, prefix: str, *, longer_only: bool = False) -> int:
