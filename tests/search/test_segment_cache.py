@@ -130,3 +130,18 @@ def test_ranking_from_cached_postings_is_whooshs_bm25f(ctx):
             scores = sets.scores(query)
             for docnum, score in whoosh_scores.items():
                 assert scores[docnum] == pytest.approx(score, rel=1e-9), text
+
+
+def test_segments_are_separate_files_never_one_compound_file(app, ctx):
+    """Whoosh copies a compound segment's postings into each process's memory."""
+    from pathlib import Path
+
+    from portal.search import indexing
+
+    _content()
+    directory = Path(app.config["SEARCH_INDEX_DIR"])
+    indexing.rebuild(wait=10)
+    add_org("Cache sju", "Ännu ett bygglov.")
+    index_now()
+    assert list(directory.glob("*.pst"))
+    assert not list(directory.glob("*.seg"))
