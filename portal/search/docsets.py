@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
@@ -275,6 +276,23 @@ def _segment_prefix_bits(reader, fieldname: str, prefix: str, longer_only: bool)
     return segment_cache.get(_segment_key(reader, "prefix", fieldname, prefix, longer_only), make)
 
 
+def _numeric_column(column, count: int, dtype) -> np.ndarray:
+    """All of a segment's values of a column, `count` of them.
+
+    A numeric column is fixed-size big-endian values, one per document up to the last one
+    given a value (the rest have the default): read in one go, where iterating the column
+    reads one value per call (at 100 000 documents, most of a first search's time).
+    """
+    if isinstance(column, NumericColumn.Reader) and not column._reverse:
+        stored = min(column._count, count)
+        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(column._typecode).newbyteorder(">"))
+        out = np.full(count, column._default, dtype=dtype)
+        out[:stored] = values
+        return out
+    return np.fromiter(column, dtype, count)  # pragma: no cover - another column type
+
+
 def _segment_length_bytes(reader, fieldname: str) -> np.ndarray:
     """One segment's field lengths as Whoosh stores them (one byte per document)."""
 
@@ -287,7 +305,7 @@ def _segment_length_bytes(reader, fieldname: str) -> np.ndarray:
             else None
         )
         if column is not None:
-            return np.fromiter(column, np.uint8, count)
+            return _numeric_column(column, count, np.uint8)
         # pragma: no cover - another codec: one call per document, lengths as bytes
         return np.array(
             [length_to_byte(reader.doc_field_length(d, fieldname, 1)) for d in range(count)],
@@ -297,16 +315,12 @@ def _segment_length_bytes(reader, fieldname: str) -> np.ndarray:
     return segment_cache.get(_segment_key(reader, "lengths", fieldname), make)
 
 
-_UNDATED = np.iinfo(np.int64).max
-
-
-def _segment_date_keys(reader) -> np.ndarray:
-    """Per document of one segment, a key that sorts newest first and undated last."""
+def _segment_dates(reader) -> np.ndarray:
+    """One segment's ``date`` column as stored (unsigned; 0 for no date)."""
 
     def make() -> np.ndarray:
-        count = reader.doc_count_all()
-        values = np.fromiter(reader.column_reader("date", translate=False), np.int64, count)
-        return np.where(values != 0, -values, _UNDATED)
+        column = reader.column_reader("date", translate=False)
+        return _numeric_column(column, reader.doc_count_all(), np.uint64)
 
     return segment_cache.get(_segment_key(reader, "dates"), make)
 
@@ -547,11 +561,12 @@ class DocSets:
         """Up to `count` documents of a bitmap, newest (by the ``date`` field) first, after
         skipping `skip` of them; undated documents last."""
         if self._newest_first is None:
-            # Leaves are in document order, so a stable sort keeps equal dates in it.
-            keys = [_segment_date_keys(sub.reader()) for sub, _ in self.leaves]
-            self._newest_first = np.argsort(
-                np.concatenate(keys) if keys else _NO_IDS, kind="stable"
-            ).astype(np.int64)
+            # Newest first, undated (0) last, equal dates in document order (lexsort is
+            # stable and leaves are in document order).
+            parts = [_segment_dates(sub.reader()) for sub, _ in self.leaves]
+            dates = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            newest = np.iinfo(np.uint64).max - dates
+            self._newest_first = np.lexsort((newest, dates == 0)).astype(np.int64)
         order = self._newest_first
         found = order[self.mask(bits)[order]]
         return found[skip : skip + count].tolist()

@@ -145,3 +145,20 @@ def test_segments_are_separate_files_never_one_compound_file(app, ctx):
     index_now()
     assert list(directory.glob("*.pst"))
     assert not list(directory.glob("*.seg"))
+
+
+def test_date_order_is_newest_first_undated_last_ties_in_document_order(ctx):
+    import numpy as np
+
+    _content()
+    add_org("Cache åtta", "Bygglov.")
+    index_now()
+    searcher = services._searcher()
+    expected = []
+    for sub, offset in searcher.leaf_searchers():
+        for docnum, value in enumerate(sub.reader().column_reader("date", translate=False)):
+            expected.append((-value if value else float("inf"), docnum + offset))
+    expected.sort()
+    sets = DocSets(searcher)
+    assert sets.newest_first(sets.live, 0, 10**6) == [d for _, d in expected if sets.live >> d & 1]
+    assert np.array_equal(sets._newest_first, [d for _, d in expected])
