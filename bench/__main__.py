@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -87,11 +88,16 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def vm_hwm_mb(pid: int) -> float:
+def proc_status_mb(pid: int, key: str) -> float:
+    """A memory line of /proc/<pid>/status (``VmHWM``, ``RssAnon``, ``RssFile``) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{key}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def vm_hwm_mb(pid: int) -> float:
+    return proc_status_mb(pid, "VmHWM")
 
 
 class Gunicorn:
@@ -126,6 +132,20 @@ class Gunicorn:
 
     def peak_rss_mb(self) -> float:
         return max((vm_hwm_mb(p) for p in children(self.proc.pid)), default=float("nan"))
+
+    def rss_split_mb(self) -> tuple[float, float]:
+        """(RssAnon, RssFile) of the worker with the most anonymous memory, read now.
+
+        Anonymous memory is the worker's own (Python objects, arrays, caches); file-backed
+        memory is mostly the memory-mapped index, shared between workers and dropped by the
+        kernel under pressure. /proc gives a peak only for the sum (VmHWM), so this is read
+        after the runs, when a worker's heap is at its largest (CPython rarely returns it).
+        """
+        split = [
+            (proc_status_mb(p, "RssAnon"), proc_status_mb(p, "RssFile"))
+            for p in children(self.proc.pid)
+        ]
+        return max(split, default=(float("nan"), float("nan")))
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -184,9 +204,18 @@ def run_size(size: int, args, workdir: Path) -> dict:
     from portal.seed import SeedReport, seed_demo_organisations, seed_demo_users, seed_reference
 
     r: dict = {"size": size}
-    db_url = fresh_database(args.postgres, workdir)
+    built_file = workdir / "built.json"
+    reuse = args.workdir is not None and built_file.exists()
+    if args.workdir is not None and not reuse:  # an unfinished build: start again
+        (workdir / "bench.sqlite3").unlink(missing_ok=True)
+        shutil.rmtree(workdir / "index", ignore_errors=True)
+    db_url = (
+        f"sqlite:///{workdir / 'bench.sqlite3'}"
+        if reuse
+        else fresh_database(args.postgres, workdir)
+    )
     index = workdir / "index"
-    index.mkdir()
+    index.mkdir(exist_ok=reuse)
     config = {
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SEARCH_INDEX_DIR": str(index),
@@ -200,23 +229,41 @@ def run_size(size: int, args, workdir: Path) -> dict:
     logging.getLogger("portal.requests").setLevel(logging.WARNING)
     r["standin_sources"] = content.register_standin_sources()
     with app.app_context():
-        upgrade()  # the directory the factory configured (portal/config.py)
-        report = SeedReport()
-        seed_reference(report)
-        seed_demo_organisations(report)
-        seed_demo_users(report)
-        db.session.commit()
-        started = time.perf_counter()
-        r["counts"] = content.generate(size, seed=args.seed)
-        r["generate_s"] = time.perf_counter() - started
+        if reuse:
+            # Content and index built by an earlier run (--workdir): their timings are the
+            # ones measured then; only what follows is measured again.
+            built = json.loads(built_file.read_text(encoding="utf-8"))
+            r.update(built, reused=True)
+            print(f"   reusing {workdir} (built {built['built_at']})", file=sys.stderr)
+        else:
+            upgrade()  # the directory the factory configured (portal/config.py)
+            report = SeedReport()
+            seed_reference(report)
+            seed_demo_organisations(report)
+            seed_demo_users(report)
+            db.session.commit()
+            started = time.perf_counter()
+            r["counts"] = content.generate(size, seed=args.seed)
+            r["generate_s"] = time.perf_counter() - started
 
-        # --- indexing: the same calls as `flask search rebuild`
-        started = time.perf_counter()
-        docs = indexing.rebuild(wait=60.0)
-        indexing.apply_pending_changes(wait=60.0)
-        r["rebuild_s"] = time.perf_counter() - started
-        r["indexed_docs"] = docs
-        r["docs_per_s"] = docs / r["rebuild_s"]
+            # --- indexing: the same calls as `flask search rebuild`
+            started = time.perf_counter()
+            docs = indexing.rebuild(wait=60.0)
+            indexing.apply_pending_changes(wait=60.0)
+            r["rebuild_s"] = time.perf_counter() - started
+            r["indexed_docs"] = docs
+            r["docs_per_s"] = docs / r["rebuild_s"]
+            if args.workdir is not None:
+                built = {
+                    k: r[k]
+                    for k in ("counts", "generate_s", "rebuild_s", "indexed_docs", "docs_per_s")
+                }
+                built["built_at"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+                built_file.write_text(json.dumps(built), encoding="utf-8")
+        if args.build_only:
+            db.session.remove()
+            db.engine.dispose()
+            return r
 
         # --- one update until searchable: service + commit + apply + a search finding it
         admin = db.session.scalar(db.select(User).where(User.is_site_admin))
@@ -367,9 +414,12 @@ def run_size(size: int, args, workdir: Path) -> dict:
                 else:
                     e["cached"] = measured
             r[f"worker_rss_mb_{name}"] = server.peak_rss_mb()
+            r[f"worker_anon_mb_{name}"], r[f"worker_file_mb_{name}"] = server.rss_split_mb()
         finally:
             server.stop()
     r["worker_rss_mb"] = r["worker_rss_mb_uncached"]
+    r["worker_anon_mb"] = r["worker_anon_mb_uncached"]
+    r["worker_file_mb"] = r["worker_file_mb_uncached"]
     return r
 
 
@@ -410,7 +460,10 @@ def build_table(results: list[dict]) -> tuple[str, list[list[str]]]:
         [
             "Generate content (bulk insert)",
             "–",
-            *[f"{fmt(r['generate_s'], 2)} s" for r in results],
+            *[
+                f"{fmt(r['generate_s'], 2)} s" + (" (built earlier)" if r.get("reused") else "")
+                for r in results
+            ],
             "–",
             "–",
         ]
@@ -527,6 +580,18 @@ def build_table(results: list[dict]) -> tuple[str, list[list[str]]]:
             "–",
         ]
     )
+    rows.append(
+        [
+            "Worker memory after the runs: anonymous (RssAnon) · mapped files (RssFile)",
+            "anonymous < 400 MB",
+            *[
+                f"{fmt(r['worker_anon_mb'])} MB · {fmt(r['worker_file_mb'])} MB mapped"
+                for r in results
+            ],
+            growth(results, lambda r: r["worker_anon_mb"])[0],
+            verdict(largest["worker_anon_mb"] < 400) if largest["size"] >= 100_000 else "–",
+        ]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines), [head, *rows]
@@ -573,6 +638,17 @@ def main(argv: list[str] | None = None) -> int:
         "--redis", help="a Redis URL for the cached run (default: the in-process cache)"
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--workdir",
+        help="keep each size's SQLite database and index in DIR/<size>-<seed>/ and reuse them "
+        "(no generation, no rebuild; the timings of the run that built them are reported) "
+        "when a later run finds them there",
+    )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="with --workdir: generate and index each size (unless kept already), then stop",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument(
         "--note", default="", help="text added to the results file (@path: a file's text)"
@@ -585,11 +661,24 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sizes = [1000, 10000] if args.quick else [1000, 10000, 100000]
     os.environ.setdefault("SECRET_KEY", "bench")
+    if args.workdir and args.postgres:
+        parser.error("--workdir keeps SQLite databases; it cannot be used with --postgres")
+    if args.build_only and not args.workdir:
+        parser.error("--build-only needs --workdir (where to keep what it builds)")
     results = []
     for size in sizes:
+        print(f"== {size} documents", file=sys.stderr, flush=True)
+        if args.workdir:
+            kept = Path(args.workdir).resolve() / f"{size}-{args.seed}"
+            kept.mkdir(parents=True, exist_ok=True)
+            results.append(run_size(size, args, kept))
+            continue
         with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
-            print(f"== {size} documents", file=sys.stderr, flush=True)
             results.append(run_size(size, args, Path(tmp)))
+    if args.build_only:
+        for r in results:
+            print(f"{r['size']} documents in {args.workdir}: rebuild {r['rebuild_s']:.1f} s")
+        return 0
     table, _ = build_table(results)
     print(table)
     load = os.getloadavg()

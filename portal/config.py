@@ -64,6 +64,9 @@ class Config:
         self.SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", "512"))
         # Worker processes for a full rebuild (0: one per CPU; 1: index in this process).
         self.SEARCH_REBUILD_PROCS = int(os.environ.get("SEARCH_REBUILD_PROCS", "0"))
+        # Memory per worker process for postings, bitmaps and field lengths decoded from index
+        # segments, kept across index generations (portal/search/docsets.py).
+        self.SEARCH_CACHE_MB = int(os.environ.get("SEARCH_CACHE_MB", "128"))
         # Cookies: HttpOnly and SameSite always; Secure unless explicitly running over plain HTTP.
         secure = _bool("SESSION_COOKIE_SECURE", default=not self.DEBUG)
         self.SESSION_COOKIE_HTTPONLY = True

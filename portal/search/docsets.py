@@ -11,21 +11,37 @@ Here a term's posting list is read a block at a time into arrays (numpy), and th
   whole posting arrays, summed per document, and the top of it picked with a partial sort.
 
 A :class:`DocSets` belongs to one searcher (one index generation). It keeps the bitmaps of
-the live documents and of every facet value and the field lengths, which all queries share;
-the postings and bitmaps of the words a person searched for are kept for one search only.
+the live documents and of every facet value and the field lengths, which all queries share.
+
+Whoosh segments never change once written (a deletion is a separate list of document
+numbers), so what is decoded from a segment (a term's postings, its bitmap, the bitmap of a
+prefix, field lengths, dates) is kept in one :class:`SegmentCache` per process, keyed by the
+segment, with deleted documents included: every searcher masks them with its own live
+bitmap. A new index generation after an update shares its old segments, so its first search
+decodes only the new, small segment instead of the whole index. The cache is bounded in bytes
+(``SEARCH_CACHE_MB``) and forgets the least recently used entries first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import pickle
+import struct
+import sys
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from portal.search.query import LongerWords
 
@@ -35,6 +51,104 @@ _NO_IDS = np.zeros(0, dtype=np.int64)
 _NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers, term weights), ascending
+T = TypeVar("T")
+_INT = struct.Struct("!i")  # Whoosh's block length
+DEFAULT_CACHE_BYTES = 128 * 2**20
+
+
+def _nbytes(value: Any) -> int:
+    """What a cached value costs in memory (arrays by their buffers, ints by their digits)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 112
+    if isinstance(value, tuple):
+        return sum(_nbytes(v) for v in value) + 56
+    return sys.getsizeof(value)
+
+
+class SegmentCache:
+    """What was decoded from index segments, least recently used first out, bounded in bytes.
+
+    Shared by every searcher (and thread) of a process; a value is computed outside the lock,
+    so two threads may both compute the same one (same answer, stored once).
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple | None, make: Callable[[], T]) -> T:
+        """The value for `key`, made by `make()` on a miss (not kept when `key` is None)."""
+        if key is None:
+            return make()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[0]
+            self.misses += 1
+        value = make()
+        size = _nbytes(value)
+        with self._lock:
+            if size <= self.max_bytes and key not in self._entries:
+                self._entries[key] = (value, size)
+                self.bytes += size
+                self._evict()
+        return value
+
+    def peek(self, key: tuple | None) -> Any:
+        """The value for `key` if it is kept (None otherwise), without making it."""
+        if key is None:
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+        return None if found is None else found[0]
+
+    def resize(self, max_bytes: int) -> None:
+        with self._lock:
+            self.max_bytes = max_bytes
+            self._evict()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _evict(self) -> None:
+        while self.bytes > self.max_bytes and self._entries:
+            _, (_, size) = self._entries.popitem(last=False)
+            self.bytes -= size
+
+
+segment_cache = SegmentCache()
+
+
+def clear_segment_cache() -> None:
+    """Forget everything decoded from segments (a rebuild, tests, the benchmark's cold runs)."""
+    segment_cache.clear()
+
+
+def _segment_key(reader, *parts: Any) -> tuple | None:
+    """The cache key of something about one segment (None for a reader without a segment).
+
+    The segment's id is a random name given when it is written; its index folder and size
+    guard against two indexes (tests) drawing the same name.
+    """
+    segment = reader.segment() if reader.is_atomic() else None
+    if segment is None:
+        return None
+    storage = reader.storage() if hasattr(reader, "storage") else None
+    folder = getattr(getattr(storage, "b", storage), "folder", None)  # b: a compound segment's
+    if folder is None:  # an index in memory: nothing to tell two of them apart by
+        return None
+    return (folder, segment.segment_id(), segment.doc_count_all(), *parts)
 
 
 def _segment_postings(reader, fieldname: str, text: str | bytes) -> Postings:
@@ -54,30 +168,161 @@ def _segment_postings(reader, fieldname: str, text: str | bytes) -> Postings:
             one_weights.append(matcher.weight())
             matcher.next()
         return np.array(one_ids, dtype=np.int64), np.array(one_weights, dtype=np.float64)
-    # Whole blocks as stored instead of one generator step per document: ids are delta-coded
-    # from 0 in each block, so the first of a block is made relative to the previous block's
-    # last id (which the block header gives) and one cumulative sum decodes them all;
-    # weights are left out when all are 1 and stored once when all are equal.
+    length = matcher._length  # Whoosh reads it back as a 1-tuple (unpack without [0])
+    length = length[0] if isinstance(length, tuple) else length
+    return _decode_blocks(matcher._postfile.get(matcher._startoffset, length))
+
+
+def _decode_blocks(data: bytes) -> Postings:
+    """A posting list as Whoosh 3 writes it, all blocks at once.
+
+    After a 4-byte tag, each block is its length (negative for the last one), a pickled
+    header (count, last id, ...) and a pickled (ids, weights, values). Reading them here
+    instead of through the matcher's block-by-block file calls halves a long list's cost. Ids
+    are delta-coded from 0 in each block, so the first of a block is made relative to the
+    previous block's last id and one cumulative sum decodes them all; weights are left out
+    when all are 1 and stored once when all are equal.
+    """
+    stream = io.BytesIO(data)
+    stream.seek(4)
+    read, tell = stream.read, stream.tell
     deltas: list[int] = []
     weights: list[float] = []
     previous_max = 0
-    while matcher.is_active():
-        matcher._read_data()
-        block_deltas, block_weights = matcher._data[0], matcher._data[1]
-        start = len(deltas)
+    while True:
+        (length,) = _INT.unpack(read(4))
+        start = tell()
+        # Our own index file, unpickled as Whoosh itself reads it.
+        count, last_id, _, compression, _, _ = pickle.load(stream)  # noqa: S301
+        block = read(abs(length) - (tell() - start))
+        block_deltas, block_weights, _ = pickle.loads(  # noqa: S301
+            zlib.decompress(block) if compression else block
+        )
+        first = len(deltas)
         deltas.extend(block_deltas)
-        deltas[start] -= previous_max
-        previous_max = matcher._maxid
+        deltas[first] -= previous_max
+        previous_max = last_id
         if block_weights is None:
-            weights.extend([1.0] * len(block_deltas))
+            weights.extend([1.0] * count)
         elif isinstance(block_weights, float):
-            weights.extend([block_weights] * len(block_deltas))
+            weights.extend([block_weights] * count)
         else:
             weights.extend(block_weights)
-        matcher._next_block()
-    if not deltas:
+        if length < 0:
+            break
+    if not deltas:  # pragma: no cover - Whoosh writes no empty list
         return _NO_IDS, _NO_WEIGHTS
     return np.cumsum(np.array(deltas, dtype=np.int64)), np.array(weights, dtype=np.float64)
+
+
+def _compact(postings: Postings) -> Postings:
+    """Postings as kept in the cache: 32-bit document numbers (of one segment), and 32-bit
+    weights when that loses nothing (Whoosh writes them as 32-bit floats)."""
+    ids, weights = postings
+    small = weights.astype(np.float32)
+    return ids.astype(np.int32), small if np.array_equal(small, weights) else weights
+
+
+def _postings_key(reader, fieldname: str, text: str | bytes) -> tuple | None:
+    return _segment_key(reader, "postings", fieldname, text)
+
+
+def cached_postings(reader, fieldname: str, text: str | bytes) -> Postings:
+    """A term's postings in one segment, through the segment cache (compact arrays)."""
+    return segment_cache.get(
+        _postings_key(reader, fieldname, text),
+        lambda: _compact(_segment_postings(reader, fieldname, text)),
+    )
+
+
+def _known_ids(reader, fieldname: str, text: str | bytes) -> np.ndarray:
+    """A term's document numbers in one segment, from the cache if its postings are there
+    (read, not kept, otherwise: a prefix or facet needs no weights)."""
+    known = segment_cache.peek(_postings_key(reader, fieldname, text))
+    return known[0] if known is not None else _segment_postings(reader, fieldname, text)[0]
+
+
+def _segment_bits(reader, fieldname: str, text: str | bytes, *, keep_postings: bool) -> int:
+    """The bitmap of a term's documents in one segment (deleted ones included); with
+    `keep_postings` its postings are kept too (a word the ranking will read again)."""
+
+    def make() -> int:
+        mask = np.zeros(reader.doc_count_all(), dtype=bool)
+        if keep_postings:
+            mask[cached_postings(reader, fieldname, text)[0]] = True
+        else:
+            mask[_known_ids(reader, fieldname, text)] = True
+        return DocSets.from_mask(mask)
+
+    return segment_cache.get(_segment_key(reader, "bits", fieldname, text), make)
+
+
+def _segment_prefix_bits(reader, fieldname: str, prefix: str, longer_only: bool) -> int:
+    """The bitmap of the documents of one segment with a word that begins with `prefix`."""
+
+    def make() -> int:
+        mask = np.zeros(reader.doc_count_all(), dtype=bool)
+        try:
+            expanded = list(reader.expand_prefix(fieldname, prefix))
+        except TermNotFound:
+            expanded = []
+        for word in expanded:
+            text = word.decode("utf-8") if isinstance(word, bytes) else word
+            if longer_only and text == prefix:
+                continue
+            mask[_known_ids(reader, fieldname, text)] = True
+        return DocSets.from_mask(mask)
+
+    return segment_cache.get(_segment_key(reader, "prefix", fieldname, prefix, longer_only), make)
+
+
+def _numeric_column(column, count: int, dtype) -> np.ndarray:
+    """All of a segment's values of a column, `count` of them.
+
+    A numeric column is fixed-size big-endian values, one per document up to the last one
+    given a value (the rest have the default): read in one go, where iterating the column
+    reads one value per call (at 100 000 documents, most of a first search's time).
+    """
+    if isinstance(column, NumericColumn.Reader) and not column._reverse:
+        stored = min(column._count, count)
+        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(column._typecode).newbyteorder(">"))
+        out = np.full(count, column._default, dtype=dtype)
+        out[:stored] = values
+        return out
+    return np.fromiter(column, dtype, count)  # pragma: no cover - another column type
+
+
+def _segment_length_bytes(reader, fieldname: str) -> np.ndarray:
+    """One segment's field lengths as Whoosh stores them (one byte per document)."""
+
+    def make() -> np.ndarray:
+        count = reader.doc_count_all()
+        perdoc = getattr(reader, "_perdoc", None)
+        column = (
+            perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if hasattr(perdoc, "_cached_reader")
+            else None
+        )
+        if column is not None:
+            return _numeric_column(column, count, np.uint8)
+        # pragma: no cover - another codec: one call per document, lengths as bytes
+        return np.array(
+            [length_to_byte(reader.doc_field_length(d, fieldname, 1)) for d in range(count)],
+            dtype=np.uint8,
+        )
+
+    return segment_cache.get(_segment_key(reader, "lengths", fieldname), make)
+
+
+def _segment_dates(reader) -> np.ndarray:
+    """One segment's ``date`` column as stored (unsigned; 0 for no date)."""
+
+    def make() -> np.ndarray:
+        column = reader.column_reader("date", translate=False)
+        return _numeric_column(column, reader.doc_count_all(), np.uint64)
+
+    return segment_cache.get(_segment_key(reader, "dates"), make)
 
 
 class DocSets:
@@ -139,9 +384,9 @@ class DocSets:
         found = self._postings.get(key)
         if found is None:
             parts = [
-                (ids + offset, weights)
+                (ids.astype(np.int64) + offset, weights.astype(np.float64))
                 for sub, offset in self.leaves
-                for ids, weights in [_segment_postings(sub.reader(), fieldname, text)]
+                for ids, weights in [cached_postings(sub.reader(), fieldname, text)]
                 if len(ids)
             ]
             if not parts:
@@ -157,35 +402,19 @@ class DocSets:
         return found
 
     def term(self, fieldname: str, text: str | bytes) -> int:
-        return self.live & self.bits(self.postings(fieldname, text)[0])
-
-    def _expand(self, fieldname: str, prefix: str) -> list[str]:
-        terms: set[str] = set()
-        for sub, _ in self.leaves:
-            try:
-                terms.update(
-                    t.decode("utf-8") if isinstance(t, bytes) else t
-                    for t in sub.reader().expand_prefix(fieldname, prefix)
-                )
-            except TermNotFound:
-                continue
-        return sorted(terms)
+        keep = fieldname not in self.facet_fields  # a facet value's weights rank nothing
+        bits = 0
+        for sub, offset in self.leaves:
+            bits |= _segment_bits(sub.reader(), fieldname, text, keep_postings=keep) << offset
+        return self.live & bits
 
     def prefix(self, fieldname: str, prefix: str, *, longer_only: bool = False) -> int:
         """Documents with any word that begins with `prefix` in the field (only the longer
         words with `longer_only`)."""
-        mask = np.zeros(self.size, dtype=bool)
-        for text in self._expand(fieldname, prefix):
-            if longer_only and text == prefix:
-                continue
-            known = self._postings.get((fieldname, text))  # the word itself, looked up already
-            if known is not None:
-                mask[known[0]] = True
-                continue
-            # Not kept in the per-search memo: a short prefix can expand to thousands of words.
-            for sub, offset in self.leaves:
-                mask[_segment_postings(sub.reader(), fieldname, text)[0] + offset] = True
-        return self.live & self.from_mask(mask)
+        bits = 0
+        for sub, offset in self.leaves:
+            bits |= _segment_prefix_bits(sub.reader(), fieldname, prefix, longer_only) << offset
+        return self.live & bits
 
     def facet(self, fieldname: str) -> dict[str, int]:
         """Every value of a facet field with its documents (computed once per searcher)."""
@@ -200,10 +429,7 @@ class DocSets:
                     )
                 except TermNotFound:  # pragma: no cover - a field no document has
                     continue
-            cached = {}
-            for value in sorted(values):
-                cached[value] = self.term(fieldname, value)
-                self._postings.pop((fieldname, value), None)
+            cached = {value: self.term(fieldname, value) for value in sorted(values)}
             self._facet_bits[fieldname] = cached
         return cached
 
@@ -259,25 +485,10 @@ class DocSets:
         the part of BM25 that depends on the document (Whoosh's ``bm25()``)."""
         norm = self._norms.get(fieldname)
         if norm is None:
-            lengths = []
-            for sub, _ in self.leaves:
-                reader = sub.reader()
-                count = reader.doc_count_all()
-                perdoc = getattr(reader, "_perdoc", None)
-                column = (
-                    perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                    if hasattr(perdoc, "_cached_reader")
-                    else None
-                )
-                if column is not None:
-                    lengths.append(_BYTE_LENGTHS[np.fromiter(column, np.uint8, count)])
-                else:  # pragma: no cover - another codec: one call per document
-                    lengths.append(
-                        np.array(
-                            [reader.doc_field_length(d, fieldname, 1) for d in range(count)],
-                            dtype=np.float64,
-                        )
-                    )
+            lengths = [
+                _BYTE_LENGTHS[_segment_length_bytes(sub.reader(), fieldname)]
+                for sub, _ in self.leaves
+            ]
             avg = self.searcher.avg_field_length(fieldname) or 1
             b = weighting._field_B.get(fieldname, weighting.B)
             norm = weighting.K1 * ((1 - b) + b * np.concatenate(lengths) / avg)
@@ -350,13 +561,12 @@ class DocSets:
         """Up to `count` documents of a bitmap, newest (by the ``date`` field) first, after
         skipping `skip` of them; undated documents last."""
         if self._newest_first is None:
-            order: list[tuple[float, int]] = []
-            for sub, offset in self.leaves:
-                column = sub.reader().column_reader("date", translate=False)
-                for docnum, value in enumerate(column):
-                    order.append((-value if value else float("inf"), docnum + offset))
-            order.sort()
-            self._newest_first = np.array([docnum for _, docnum in order], dtype=np.int64)
+            # Newest first, undated (0) last, equal dates in document order (lexsort is
+            # stable and leaves are in document order).
+            parts = [_segment_dates(sub.reader()) for sub, _ in self.leaves]
+            dates = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            newest = np.iinfo(np.uint64).max - dates
+            self._newest_first = np.lexsort((newest, dates == 0)).astype(np.int64)
         order = self._newest_first
         found = order[self.mask(bits)[order]]
         return found[skip : skip + count].tolist()

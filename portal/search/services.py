@@ -21,7 +21,7 @@ from portal.core.templating import kind_label
 from portal.extensions import db
 from portal.search import indexing, registry
 from portal.search.analysis import WORD_RE, compound_parts, fold, index_form
-from portal.search.docsets import DocSets
+from portal.search.docsets import DocSets, segment_cache
 from portal.search.query import ParsedQuery, build, parse, title_query, word_query
 
 log = logging.getLogger(__name__)
@@ -166,9 +166,20 @@ class Highlighter:
 
     def segments(self, text: str, limit: int | None = None) -> list[Segment]:
         """Split the text (or a window around the first match) into marked and plain runs."""
-        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if self.matches(m.group())]
         start, end = 0, len(text)
-        if limit is not None and len(text) > limit:
+        if limit is None or len(text) <= limit:
+            spans = [
+                (m.start(), m.end()) for m in WORD_RE.finditer(text) if self.matches(m.group())
+            ]
+        else:
+            # A window: words are read up to its end only (a long text has thousands of them,
+            # and this runs for every hit of a page), the same words as read from the start.
+            found = WORD_RE.finditer(text)
+            spans = []
+            for m in found:
+                if self.matches(m.group()):
+                    spans.append((m.start(), m.end()))
+                    break
             first = spans[0][0] if spans else 0
             start = max(0, first - limit // 3)
             if start:
@@ -178,6 +189,11 @@ class Highlighter:
             if end < len(text):
                 space = text.rfind(" ", start, end)
                 end = space if space > start else end
+            for m in found:
+                if m.start() >= end:
+                    break
+                if self.matches(m.group()):
+                    spans.append((m.start(), m.end()))
         segments: list[Segment] = []
         if start > 0:
             segments.append(Segment("… ", False))
@@ -286,6 +302,7 @@ def _docsets(searcher) -> DocSets:
     """The bitmaps of this searcher (one index generation), made on first use."""
     sets = getattr(searcher, "_portal_docsets", None)
     if sets is None:
+        segment_cache.resize(int(current_app.config.get("SEARCH_CACHE_MB", 128)) * 2**20)
         sets = DocSets(searcher, facet_fields=[f for f, _, _ in FACETS.values()])
         searcher._portal_docsets = sets
     return sets

@@ -158,3 +158,55 @@ def test_parallel_rebuild_gives_the_same_index_as_a_serial_one(app, ctx, monkeyp
     assert count > 0
     assert indexing.verify().clean
     assert services.search("bygglov").page.total == serial
+
+
+def _terms_and_blocks(directory) -> dict:
+    """Every term's statistics and every posting block's lengths, ids and weights."""
+    from whoosh import index as whoosh_index
+
+    out = {}
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            blocks = []
+            matcher = reader.postings(fieldname, text)
+            while matcher.is_active():
+                blocks.append(
+                    (
+                        matcher.block_min_length(),
+                        matcher.block_max_length(),
+                        matcher.block_max_weight(),
+                        tuple(matcher.all_ids()),
+                    )
+                )
+                break  # all_ids() read the rest
+            out[fieldname, text] = (
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                blocks,
+            )
+    return out
+
+
+def test_rebuild_writes_the_same_terms_and_blocks_as_whooshs_own_codec(
+    app, ctx, monkeypatch, tmp_path
+):
+    from whoosh.codec.whoosh3 import W3Codec
+
+    _content()
+    written = []
+    for make in (lambda: W3Codec(compression=0), indexing.codec):
+        monkeypatch.setattr(indexing, "codec", make)
+        directory = tmp_path / str(len(written))
+        directory.mkdir()
+        app.config.update(SEARCH_INDEX_DIR=str(directory), SEARCH_REBUILD_PROCS=1)
+        try:
+            assert indexing.rebuild(wait=10) > 0
+        finally:
+            app.config["SEARCH_REBUILD_PROCS"] = 0
+        written.append(_terms_and_blocks(directory))
+    assert len(written[0]) > 100
+    assert written[0] == written[1]
