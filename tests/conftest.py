@@ -72,6 +72,27 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return own
 
 
+def _without_durability(app: Flask) -> None:
+    """A test database need not survive a power cut: commits skip the wait for the disk
+    (SQLite's fsyncs cost ~2 ms a commit here, a third of the suite's time; PostgreSQL's
+    synchronous_commit likewise). What other sessions see, and when, is unchanged."""
+
+    def no_wait(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA synchronous = OFF")
+        elif engine.dialect.name == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+        cursor.close()
+        if engine.dialect.name == "postgresql":
+            dbapi_connection.commit()  # psycopg opened a transaction for the SET
+
+    with app.app_context():
+        engine = db.engine
+        sa.event.listen(engine, "connect", no_wait)
+        engine.dispose()
+
+
 def _reset_schema(app: Flask) -> None:
     """Drop everything, then build the schema through the migrations (proving they work)."""
     from flask_migrate import upgrade
@@ -196,6 +217,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "ARGON2_MEMORY_COST": 1024,
         }
     )
+    _without_durability(app)
     _reset_schema(app)
     from portal.seed import seed_reference
 
