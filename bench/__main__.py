@@ -353,6 +353,10 @@ def run_size(size: int, args, workdir: Path) -> dict:
             ("GET /search?q=… (page)", "/search", "/search?q=detaljplan"),
             ("GET /plans", "/plans", "/plans"),
             ("GET /plans/<id>", "/plans/<int:plan_id>", f"/plans/{plan_ids[0]}"),
+            ("GET /plans/compare (5 plans, page)", "/plans/compare", f"/plans/compare?ids={ids}"),
+            ("GET /needs", "/needs", "/needs"),
+            ("GET /api/v1/needs", "/api/v1/needs", "/api/v1/needs"),
+            ("GET /experiences", "/experiences", "/experiences"),
         ]
         r["endpoints"] = {}
         counter = {"n": 0}

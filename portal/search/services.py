@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -42,6 +43,16 @@ MAX_SELECTED = 10
 _local = threading.local()
 
 
+class _ThreadSearchers(dict):
+    """One thread's searchers by index folder, closed when the thread ends (a threaded server
+    runs each request in a thread of its own): their segment files are open files."""
+
+    def __del__(self) -> None:
+        for searcher in self.values():
+            with contextlib.suppress(Exception):
+                searcher.close()
+
+
 def _searcher():
     """This thread's searcher for the configured index, replaced when the index changed.
 
@@ -50,8 +61,9 @@ def _searcher():
     stay findable. So a changed generation gets a fresh searcher instead.
     """
     directory = str(indexing.index_dir())
-    cache: dict[str, Any] = getattr(_local, "searchers", None) or {}
-    _local.searchers = cache
+    cache = getattr(_local, "searchers", None)
+    if cache is None:
+        cache = _local.searchers = _ThreadSearchers()
     searcher = cache.get(directory)
     if searcher is not None:
         try:
@@ -73,7 +85,7 @@ def close_searchers() -> None:
     """Close this thread's searchers (tests, shutdown)."""
     for searcher in (getattr(_local, "searchers", None) or {}).values():
         searcher.close()
-    _local.searchers = {}
+    _local.searchers = _ThreadSearchers()
 
 
 @dataclass

@@ -54,6 +54,10 @@ def test_quick_harness_fills_every_row_and_column(tmp_path):
         "GET /api/v1/search?q=…",
         "GET /plans",
         "GET /plans/<id>",
+        "GET /plans/compare (5 plans, page)",
+        "GET /needs",
+        "GET /api/v1/needs",
+        "GET /experiences",
         "Peak RSS of a portal worker (VmHWM)",
     ):
         assert expected in names
@@ -63,7 +67,7 @@ def test_quick_harness_fills_every_row_and_column(tmp_path):
     by_name = dict(zip(names, rows, strict=True))
     # Measured, not placeholders: the update was found and pages were driven under gunicorn.
     assert "NOT found" not in by_name["One update until searchable"][2]
-    for page in ("GET /plans", "GET /plans/<id>"):
+    for page in ("GET /plans", "GET /plans/<id>", "GET /needs", "GET /api/v1/needs"):
         assert "req/s" in by_name[page][2] and "SQL/req" in by_name[page][2]
         assert "cached" in by_name[page][2] and "uncached" in by_name[page][2]
     assert "MB" in by_name["Peak RSS of a portal worker (VmHWM)"][2]
