@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -53,3 +54,23 @@ def test_searching_from_many_threads_while_the_index_changes(app, ctx):
     assert not any(t.is_alive() for t in threads), "a searcher thread hung"
     assert errors == []
     assert search("trådxyz", per_page=50).page.total == 8
+
+
+def test_a_threads_searcher_is_closed_when_the_thread_ends(app):
+    """A threaded server runs each request in a thread of its own and never calls
+    close_searchers: the index files a thread's searcher opened are closed as the thread ends
+    (an unclosed file is a ResourceWarning, an error in this suite)."""
+    opened: list = []
+
+    def request_thread() -> None:
+        with app.test_request_context():
+            search("detaljplan")
+            opened.append(services._searcher())
+
+    thread = threading.Thread(target=request_thread)
+    thread.start()
+    thread.join(30)
+    (searcher,) = opened
+    del opened[:]
+    gc.collect()
+    assert searcher.is_closed
