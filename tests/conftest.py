@@ -212,9 +212,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "CACHE_TYPE": "NullCache",
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
-            # Cheap hashing in tests; production uses the argon2id defaults.
+            # Cheap hashing in tests (one lane, 64 KiB: ~0.1 ms instead of ~9 ms with four
+            # lanes, a tenth of the suite's time); production uses the argon2id defaults.
             "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_MEMORY_COST": 64,
+            "ARGON2_PARALLELISM": 1,
         }
     )
     _without_durability(app)

@@ -28,6 +28,7 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(
         time_cost=current_app.config.get("ARGON2_TIME_COST", 3),
         memory_cost=current_app.config.get("ARGON2_MEMORY_COST", 65536),
+        parallelism=current_app.config.get("ARGON2_PARALLELISM", 4),
     )
 
 
