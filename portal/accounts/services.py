@@ -134,12 +134,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-_DUMMY: dict[tuple[int, int], str] = {}
+_DUMMY: dict[tuple[int, int, int], str] = {}
 
 
 def _dummy_hash() -> str:
     hasher = _hasher()
-    key = (hasher.time_cost, hasher.memory_cost)
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _DUMMY:
         _DUMMY[key] = hasher.hash("not-a-real-password")
     return _DUMMY[key]
