@@ -221,6 +221,57 @@ def listed_text(watched: Watched, url: str, payload_for_errors: str) -> str:
     return " ".join(texts)
 
 
+# The same submission without drawing the pages: the browser fetches the form's page, fills
+# the form in a parsed copy, and posts it as it would (FormData with the send button), in the
+# same session. The first text goes through the drawn forms by typing; the rest this way,
+# which takes a tenth of the time. Every page that shows a text is still opened and checked.
+SEND_FORM = r"""
+async ([url, fields, choose, formSelector]) => {
+  const page = await fetch(url);
+  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+  const form = doc.querySelector(formSelector);
+  if (!form) return [0, 'no form ' + formSelector + ' at ' + url];
+  for (const [name, value] of Object.entries(choose)) {
+    const box = form.querySelector(`input[name="${name}"][value="${value}"]`);
+    if (box) { box.checked = true; } else { form.querySelector(`[name="${name}"]`).value = value; }
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    const field = form.querySelector(`[name="${name}"]`);
+    // Typing a line break into a one-line field gives a space, as Playwright's fill does.
+    field.value = field.tagName === 'INPUT' ? value.replace(/\r?\n/g, ' ') : value;
+  }
+  const buttons = form.querySelectorAll('[type=submit]');
+  const data = new FormData(form, buttons[buttons.length - 1]);
+  const action = new URL(form.getAttribute('action') || url, location.origin + url);
+  const sent = await fetch(action, {method: 'POST', body: new URLSearchParams(data)});
+  return [sent.status, sent.url];
+}
+"""
+
+
+def send(watched: Watched, url: str, fields: dict, choose: dict, form: str | None = None) -> str:
+    """Send the form at `url` (the one holding the first field, or `form`) without drawing it."""
+    selector = form or f'main form:has([name="{next(iter(fields))}"])'
+    status, landed = watched.page.evaluate(SEND_FORM, [url, fields, choose, selector])
+    assert 200 <= status < 400, (url, status, landed)
+    return re.sub(r"^https?://[^/]+|[?#].*$", "", landed)
+
+
+def _send_text(watched: Watched, spec: UserTextField, i: int, value: str) -> str:
+    """Send one text through the field's form without drawing it, as its submitter (and join,
+    as the typed path does); return the path the form landed on."""
+    if spec.submitter == "newcomer":
+        credentials = {"email": f"newcomer{i}@xss.example", "password": PASSWORD}
+        send(watched, "/auth/login", credentials, {})
+    fields = {spec.name: value, **{k: v.format(i=i) for k, v in spec.fill.items()}}
+    landed = send(watched, spec.form, fields, {})
+    if spec.then_join:
+        login = {"email": spec.fill["email"].format(i=i), "password": PASSWORD}
+        send(watched, "/auth/login", login, {})
+        send(watched, "/organizations/vallentuna", {}, {}, "main form:has([name=message])")
+    return landed
+
+
 @pytest.mark.parametrize("spec", FIELDS, ids=lambda f: f.label.replace(" ", "-"))
 def test_payloads_are_shown_as_text_and_never_run(app, new_page, make_user, spec):
     make_user(ADMIN, "Astrid Admin", member_of="vallentuna", role="admin", site_admin=True)
@@ -238,6 +289,20 @@ def test_payloads_are_shown_as_text_and_never_run(app, new_page, make_user, spec
         value = f"{payload} {i}" if spec.unique else payload
         if spec.submitter in ("anonymous", "newcomer"):
             page.context.clear_cookies()
+        # The first text is typed into the drawn form; the others are sent by the browser
+        # from a parsed copy of it (`send`), unless a validator may refuse them (then the
+        # drawn form must show what was typed). Every page that shows them is still drawn.
+        if i > 0 and spec.literal:
+            if spec.submitter == "newcomer":
+                make_user(f"newcomer{i}@xss.example", f"Ny Person {i}")
+            landed = _send_text(watched, spec, i, value)
+            stored.append(value)
+            for template in spec.shows_on:
+                url = template.replace("{landed}", landed)
+                page.goto(url)
+                watched.check(url, payload)
+                assert normalise(value) in watched.main_text(), (spec.label, url, payload)
+            continue
         if spec.submitter == "newcomer":
             make_user(f"newcomer{i}@xss.example", f"Ny Person {i}")
             log_in(page, f"newcomer{i}@xss.example", then=spec.form)  # lands on the form

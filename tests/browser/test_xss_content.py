@@ -17,7 +17,15 @@ import re
 from sqlalchemy import select
 
 from portal.search import indexing
-from tests.browser.test_xss import ADMIN, MEMBER, Watched, listed_text, log_in, normalise
+from tests.browser.test_xss import (
+    ADMIN,
+    MEMBER,
+    Watched,
+    listed_text,
+    log_in,
+    normalise,
+    send,
+)
 from tests.security_payloads import XSS_PAYLOADS, pack
 
 MARK = "xssprov"  # a word in every title, so that one search finds them all
@@ -51,42 +59,6 @@ def submit(watched: Watched, url: str, fields: dict[str, str], choose: dict[str,
     watched.check(f"after submitting to {url}", fields[first])
     assert status is not None and status < 400, (url, status, watched.main_text()[:500])
     return re.sub(r"^https?://[^/]+|[?#].*$", "", page.url)
-
-
-# The same submission without drawing the pages: the browser fetches the form's page, fills
-# the form in a parsed copy, and posts it as it would (FormData with the send button), in the
-# same session. The first text goes through the drawn forms by typing; the rest this way,
-# which takes a tenth of the time. Every page that shows a text is still opened and checked.
-SEND_FORM = r"""
-async ([url, fields, choose, formSelector]) => {
-  const page = await fetch(url);
-  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
-  const form = doc.querySelector(formSelector);
-  if (!form) return [0, 'no form ' + formSelector + ' at ' + url];
-  for (const [name, value] of Object.entries(choose)) {
-    const box = form.querySelector(`input[name="${name}"][value="${value}"]`);
-    if (box) { box.checked = true; } else { form.querySelector(`[name="${name}"]`).value = value; }
-  }
-  for (const [name, value] of Object.entries(fields)) {
-    const field = form.querySelector(`[name="${name}"]`);
-    // Typing a line break into a one-line field gives a space, as Playwright's fill does.
-    field.value = field.tagName === 'INPUT' ? value.replace(/\r?\n/g, ' ') : value;
-  }
-  const buttons = form.querySelectorAll('[type=submit]');
-  const data = new FormData(form, buttons[buttons.length - 1]);
-  const action = new URL(form.getAttribute('action') || url, location.origin + url);
-  const sent = await fetch(action, {method: 'POST', body: new URLSearchParams(data)});
-  return [sent.status, sent.url];
-}
-"""
-
-
-def send(watched: Watched, url: str, fields: dict, choose: dict, form: str | None = None) -> str:
-    """Send the form at `url` (the one holding the first field, or `form`) without drawing it."""
-    selector = form or f'main form:has([name="{next(iter(fields))}"])'
-    status, landed = watched.page.evaluate(SEND_FORM, [url, fields, choose, selector])
-    assert 200 <= status < 400, (url, status, landed)
-    return re.sub(r"^https?://[^/]+|[?#].*$", "", landed)
 
 
 def press(watched: Watched, url: str, action: str) -> None:
