@@ -46,8 +46,9 @@ def run(url: str, total: int, threads: int, max_seconds: float = 20.0) -> dict:
                     errors[0] += 1
         conn.close()
 
-    # One warm-up request per thread is not counted.
-    for _ in range(threads):
+    # Warm-up requests, not counted: enough one after another that every gunicorn worker has
+    # answered one (a worker's first answer may be a cache miss or load code).
+    for _ in range(max(8, 4 * threads)):
         c = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         c.request("GET", path)
         c.getresponse().read()
