@@ -14,6 +14,18 @@ from flask import Flask
 from portal.extensions import db
 
 _TEMPLATE: dict[str, Path] = {}
+# Queries of every kind the parser knows, for tests that compare two ways of answering them.
+QUERIES = [
+    "bygglov",
+    "geodata",
+    "plattformen",
+    "geo*",
+    '"digital detaljplan"',
+    "bygglov geodata",
+    "bygglov OR fastighetsbildning",
+    "bygglov -geodata",
+    "kommun",
+]
 
 
 def build_template(app: Flask) -> None:

@@ -8,21 +8,9 @@ from whoosh import query as wq
 from portal.search import indexing, services
 from portal.search.docsets import DocSets
 from portal.search.query import build, parse
-from tests.search.support import add_org, index_now
+from tests.search.support import QUERIES, add_org, index_now
 
 pytestmark = pytest.mark.usefixtures("search_index")
-
-QUERIES = [
-    "bygglov",
-    "geodata",
-    "plattformen",
-    "geo*",
-    '"digital detaljplan"',
-    "bygglov geodata",
-    "bygglov OR fastighetsbildning",
-    "bygglov -geodata",
-    "kommun",
-]
 
 
 def _content():

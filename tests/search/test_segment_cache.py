@@ -8,21 +8,9 @@ import pytest
 from portal.search import services
 from portal.search.docsets import DocSets, clear_segment_cache, segment_cache
 from portal.search.query import build, parse
-from tests.search.support import add_org, index_now, titles
+from tests.search.support import QUERIES, add_org, index_now, titles
 
 pytestmark = pytest.mark.usefixtures("search_index")
-
-QUERIES = [
-    "bygglov",
-    "geodata",
-    "plattformen",
-    "geo*",
-    '"digital detaljplan"',
-    "bygglov geodata",
-    "bygglov OR fastighetsbildning",
-    "bygglov -geodata",
-    "kommun",
-]
 
 
 def _answers() -> dict[str, tuple]:
