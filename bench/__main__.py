@@ -253,6 +253,7 @@ def run_size(size: int, args, workdir: Path) -> dict:
             # ones measured then; only what follows is measured again.
             built = json.loads(built_file.read_text(encoding="utf-8"))
             r.update(built, reused=True)
+            upgrade()  # migrations added since (an index, say) apply to the kept database
             print(f"   reusing {workdir} (built {built['built_at']})", file=sys.stderr)
         else:
             upgrade()  # the directory the factory configured (portal/config.py)

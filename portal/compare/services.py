@@ -24,6 +24,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import (
     Integer,
+    ScalarSelect,
     Select,
     String,
     case,
@@ -34,7 +35,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import User
 from portal.core.boundary import parse_id
@@ -272,17 +273,6 @@ def _load_plans(plan_ids: Sequence[int]) -> dict[int, Plan]:
     return {p.id: p for p in db.session.scalars(stmt)}
 
 
-def _pick_current(plans: Iterable[Plan]) -> dict[int, Plan]:
-    """Per organisation id its current published plan: the one marked current, else the latest."""
-    chosen: dict[int, Plan] = {}
-    for plan in plans:
-        best = chosen.get(plan.organisation_id)
-        rank = (plan.is_current, plan.period_start_year, plan.id)
-        if best is None or rank > (best.is_current, best.period_start_year, best.id):
-            chosen[plan.organisation_id] = plan
-    return chosen
-
-
 def resolve_plan_ids(actor: User | None, *, ids: Sequence[int] = (), orgs: Sequence[str] = ()):
     """Turn the request's ids or organisations (slugs or municipality codes) into plan ids
     (404 for what is not there)."""
@@ -297,17 +287,12 @@ def resolve_plan_ids(actor: User | None, *, ids: Sequence[int] = (), orgs: Seque
         named = list({found[s].id: found[s] for s in orgs}.values())
         if len(named) < MIN_PLANS:
             raise _count_error("orgs", len(named))
-        published = db.session.scalars(
-            select(Plan).where(
-                Plan.organisation_id.in_([o.id for o in named]),
-                Plan.status == PlanStatus.PUBLISHED,
-            )
-        )
-        current = _pick_current(published)
+        chosen = _current_published(Organisation.id.in_([o.id for o in named]))
+        current = {org_id: plan_id for plan_id, org_id in db.session.execute(chosen)}
         without = [o.name for o in named if o.id not in current]
         if without:
             raise NotFound(_("No published plan for: %(names)s.", names=", ".join(without)))
-        return [current[o.id].id for o in named]
+        return [current[o.id] for o in named]
     if not MIN_PLANS <= len(ids) <= MAX_PLANS:
         raise _count_error("ids", len(ids))
     return list(ids)
@@ -427,34 +412,51 @@ def compare_plans(
 # --- peers -----------------------------------------------------------------------------------
 
 
-def _ranked_published():
-    """Published plans numbered per organisation, its current plan first (as `_pick_current`)."""
+def current_plan_id(organisation_id) -> ScalarSelect:
+    """The id of the organisation's current published plan (None if it has none): the one
+    marked current, else the published plan with the latest period, then the newest.
+
+    A correlated subquery the database answers with one seek into ix_plans_current_choice,
+    however many plans the organisation and the portal hold."""
+    candidate = aliased(Plan)
     return (
-        select(
-            Plan.id,
-            Plan.organisation_id,
-            func.row_number()
-            .over(
-                partition_by=Plan.organisation_id,
-                order_by=(Plan.is_current.desc(), Plan.period_start_year.desc(), Plan.id.desc()),
-            )
-            .label("position"),
+        select(candidate.id)
+        .where(
+            candidate.organisation_id == organisation_id,
+            candidate.status == PlanStatus.PUBLISHED,
         )
-        .where(Plan.status == PlanStatus.PUBLISHED)
-        .subquery()
+        .order_by(
+            candidate.is_current.desc(),
+            candidate.period_start_year.desc(),
+            candidate.id.desc(),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
 
 
-def _current_published() -> Select:
-    """Each organisation's current published plan (as `_pick_current` chooses), chosen by the
-    database: the plans loaded are one per organisation, however many years of plans exist."""
-    ranked = _ranked_published()
-    return select(Plan).join(ranked, ranked.c.id == Plan.id).where(ranked.c.position == 1)
+def _current_published(*where) -> Select:
+    """(id, organisation_id) of the current published plan of every organisation (or those
+    matching `where`) that has one: one index seek per organisation, whatever the number of
+    plans."""
+    chosen = (
+        select(
+            Organisation.id.label("organisation_id"),
+            current_plan_id(Organisation.id).label("id"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    return select(chosen.c.id, chosen.c.organisation_id).where(chosen.c.id.is_not(None))
 
 
 def current_plans() -> list[Plan]:
     """Every organisation's current published plan, by organisation name (one query)."""
-    return sorted(db.session.scalars(_current_published()), key=lambda p: p.organisation.name)
+    current = _current_published().subquery()
+    return sorted(
+        db.session.scalars(select(Plan).join(current, current.c.id == Plan.id)),
+        key=lambda p: p.organisation.name,
+    )
 
 
 # Peer plans named per group (by organisation name); `plan_count` says how many there are.
@@ -499,10 +501,7 @@ def _group_specs(plans: Sequence[Plan]) -> list[_GroupSpec]:
 def _members(specs: Sequence[_GroupSpec]):
     """(subject plan, group, peer plan, peer organisation) for every group, as one CTE over the
     current published plans: the database chooses the peers, Python never sees them all."""
-    ranked = _ranked_published()
-    current = (
-        select(ranked.c.id, ranked.c.organisation_id).where(ranked.c.position == 1).cte("current")
-    )
+    current = _current_published().cte("current")
     return union_all(
         *(
             select(

@@ -98,8 +98,20 @@ class Plan(TimestampMixin, db.Model):
     """An organisation's action plan for digitalising the planning and building process."""
 
     __tablename__ = "plans"
-    # The lists' default order (newest change first): read in index order, stop at a page.
-    __table_args__ = (Index("ix_plans_updated_at_id", "updated_at", "id"),)
+    __table_args__ = (
+        # The lists' default order (newest change first): read in index order, stop at a page.
+        Index("ix_plans_updated_at_id", "updated_at", "id"),
+        # An organisation's current published plan (portal/compare/services.py,
+        # current_plan_id): the first entry of this index, read backwards.
+        Index(
+            "ix_plans_current_choice",
+            "organisation_id",
+            "status",
+            "is_current",
+            "period_start_year",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = cascade_fk("organisations.id")
