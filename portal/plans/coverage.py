@@ -84,9 +84,10 @@ def county_coverage() -> list[CountyCoverage]:
         select(Organisation.county_code, Organisation.name)
         .where(
             municipality,
-            Organisation.id.in_(
-                select(Plan.organisation_id).where(Plan.status == PlanStatus.PUBLISHED)
-            ),
+            # One seek per municipality (ix_plans_current_choice), not a pass over all plans.
+            select(Plan.id)
+            .where(Plan.organisation_id == Organisation.id, Plan.status == PlanStatus.PUBLISHED)
+            .exists(),
         )
         .order_by(Organisation.name)
     )

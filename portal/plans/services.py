@@ -330,14 +330,24 @@ def recent_plans(
     return list(db.session.scalars(stmt))
 
 
-def list_organisation_plans(actor: User | None, org: Organisation) -> list[Plan]:
+def _organisation_plans(actor: User | None, org: Organisation) -> Select:
     """The organisation's plans the actor may see: drafts only for its members (a working copy
-    never: its published plan stands for it)."""
-    stmt = select(Plan).where(Plan.organisation_id == org.id, Plan.working_copy_of_id.is_(None))
-    if not is_member(actor, org):
+    never: its published plan stands for it); the current one first, then the newest period."""
+    stmt = select(Plan).where(Plan.organisation_id == org.id)
+    # Written so that the database reads the organisation's plans by its index: a bare
+    # "working_copy_of_id IS NULL" makes SQLite take that column's unique index for one row
+    # and read every plan of the portal. A working copy is always a draft.
+    if is_member(actor, org):
+        stmt = stmt.where(or_(Plan.status != PlanStatus.DRAFT, Plan.working_copy_of_id.is_(None)))
+    else:
         stmt = stmt.where(Plan.status != PlanStatus.DRAFT)
     order = case((Plan.is_current, 0), else_=1)
-    return list(db.session.scalars(stmt.order_by(order, Plan.period_start_year.desc(), Plan.id)))
+    return stmt.order_by(order, Plan.period_start_year.desc(), Plan.id)
+
+
+def list_organisation_plans(actor: User | None, org: Organisation) -> list[Plan]:
+    """Every plan of the organisation the actor may see (its page lists them all)."""
+    return list(db.session.scalars(_organisation_plans(actor, org)))
 
 
 def list_dimensions() -> list[MaturityDimension]:
@@ -1042,9 +1052,16 @@ def set_current_plan(actor: User | None, plan: Plan) -> Plan:
     return plan
 
 
-def other_plans(actor: User | None, plan: Plan) -> list[Plan]:
-    """The organisation's other plans the actor may see."""
-    return [p for p in list_organisation_plans(actor, plan.organisation) if p.id != plan.id]
+# How many of the organisation's other plans a plan's page names; the plans list has them all.
+OTHER_PLANS_SHOWN = 10
+
+
+def other_plans(actor: User | None, plan: Plan) -> tuple[list[Plan], bool]:
+    """The first OTHER_PLANS_SHOWN of the organisation's other plans the actor may see, and
+    whether it has more (one query, however many plans the organisation has written)."""
+    stmt = _organisation_plans(actor, plan.organisation).where(Plan.id != plan.id)
+    plans = list(db.session.scalars(stmt.limit(OTHER_PLANS_SHOWN + 1)))
+    return plans[:OTHER_PLANS_SHOWN], len(plans) > OTHER_PLANS_SHOWN
 
 
 def organisation_choices(actor: User | None) -> list[Organisation]:

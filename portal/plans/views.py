@@ -195,6 +195,7 @@ def show(plan_id: int):
         {"name": m.dimension.name(locale), "current": m.current_level, "target": m.target_level}
         for m in sorted(plan.maturity, key=lambda m: m.dimension.position)
     ]
+    others, more_others = services.other_plans(actor, plan)
     return render_template(
         "plans/show.html",
         plan=plan,
@@ -204,7 +205,8 @@ def show(plan_id: int):
         year_rows=_years(years, rows),
         maturity=maturity,
         sections=TEXT_SECTIONS,
-        others=services.other_plans(actor, plan),
+        others=others,
+        more_others=more_others,
         revision_count=len(plan.revisions),
         # A working copy names its published plan; the published plan names its working copy
         # to those who may see it (and to no one else).

@@ -223,3 +223,55 @@ def test_steps_can_be_reordered_and_removed_in_the_form(app, client, login_as, m
         steps = db.session.get(Plan, plan_id).steps
         assert [s.title for s in steps] == ["Andra steget", "Första steget"]
         assert [s.id for s in steps] == [ids[1], ids[0]]
+
+
+def _other_plans_section(html: str) -> str:
+    return html.split('id="other-h"', 1)[1].split("</section>", 1)[0]
+
+
+def test_plan_page_names_ten_other_plans_and_says_when_there_are_more(client, make_plan):
+    """An organisation that has written many plans does not make each plan's page long (or
+    slow): it names the current plan and the newest, and says that the list has them all."""
+    ids = [make_plan(title=f"Plan {year}", start=year, end=year + 2) for year in range(2001, 2013)]
+    html = client.get(f"/plans/{ids[0]}").get_data(as_text=True)
+    section = _other_plans_section(html)
+    named = titles(section)
+    assert len(named) == services.OTHER_PLANS_SHOWN == 10
+    # The current plan (the first published) is its own page; the others newest first.
+    assert named == [f"Plan {year}" for year in range(2012, 2002, -1)]
+    assert "organisationen har fler" in section
+    assert "/plans?org=vallentuna" in section
+    first = make_plan("gotland", title="Gotland 1")
+    make_plan("gotland", title="Gotland 2", start=2027, end=2028)
+    section = _other_plans_section(client.get(f"/plans/{first}").get_data(as_text=True))
+    assert titles(section) == ["Gotland 2"]
+    assert "organisationen har fler" not in section
+
+
+def test_plan_page_and_county_map_read_plans_by_key(app, client, login_as, make_plan, make_user):
+    """However many plans the portal holds, a plan's page reads only its organisation's plans
+    and the county map one entry per municipality (the query plan says so)."""
+    from portal.plans.coverage import county_coverage
+    from tests.query_plans import captured_selects, unkeyed_reads
+
+    ids = [make_plan(title=f"Plan {year}", start=year, end=year + 2) for year in (2020, 2023)]
+    make_plan(status="draft", title="Utkast")
+    url = f"/plans/{ids[1]}"
+    client.get(url)
+    with captured_selects(app) as anonymous:
+        assert client.get(url).status_code == 200
+    login_as(make_user(member_of="vallentuna", role="editor"))
+    client.get(url)
+    with captured_selects(app) as member:
+        assert client.get(url).status_code == 200
+    keys = ("organisation_id", "working_copy_of_id")
+    for statements in (anonymous, member):
+        assert statements
+        assert not unkeyed_reads(app, statements, "plans", keys)
+    with captured_selects(app) as coverage, app.app_context():
+        county_coverage()
+        # SQLite runs the map's EXISTS as written, one seek per municipality; PostgreSQL
+        # makes it a semi-join whose side it chooses by its statistics.
+        sqlite = db.engine.dialect.name == "sqlite"
+    assert coverage
+    assert not sqlite or not unkeyed_reads(app, coverage, "plans", keys)
