@@ -9,13 +9,13 @@ from datetime import date, datetime
 from typing import Any, Required, TypedDict, Unpack, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.database import lock_for_update
 from portal.core.models import utcnow
-from portal.core.pagination import Page, paginate
+from portal.core.pagination import Page, clamp, paginate
 from portal.core.queries import get_under
 from portal.core.rules import raise_field_errors, require_permission, require_text
 from portal.core.versions import require_unchanged_since
@@ -147,7 +147,44 @@ def _need_query(filters: NeedFilter) -> Select:
 
 def list_needs(filters: NeedFilter, page: int = 1, per_page: int = 20) -> Page:
     """Return a page of needs; backing counts come from SQL."""
-    return paginate(_need_query(filters), page, per_page)
+    return _paginate_needs(_need_query(filters), filters.sort, page, per_page)
+
+
+def _paginate_needs(stmt: Select, sort: str, page: int, per_page: int) -> Page:
+    if sort == "backed":
+        return _paginate_most_backed(stmt, page, per_page)
+    return paginate(stmt, page, per_page)
+
+
+def _paginate_most_backed(stmt: Select, page: int | None, per_page: int | None) -> Page:
+    """A page of needs in the "most backed" order of `_need_query` (most backings first, then
+    newest) at a cost that does not grow with the number of needs.
+
+    Ordering every need by its count of backings means counting them for every need. Backed
+    needs are few next to needs, so they are found from the backings and ordered alone; the
+    unbacked ones follow, read in newest-first index order (ix_adaptation_needs_created_at_id)
+    up to the page."""
+    page, per_page = clamp(page, per_page)
+    start = (page - 1) * per_page
+    stmt = stmt.order_by(None)
+    newest = (AdaptationNeed.created_at.desc(), AdaptationNeed.id.desc())
+    counts = (
+        select(NeedBacking.need_id, func.count().label("backings"))
+        .group_by(NeedBacking.need_id)
+        .subquery()
+    )
+    backed = stmt.join(counts, counts.c.need_id == AdaptationNeed.id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    backed_total = db.session.scalar(select(func.count()).select_from(backed.subquery())) or 0
+    items: list[AdaptationNeed] = []
+    if start < backed_total:
+        ordered = backed.order_by(counts.c.backings.desc(), *newest)
+        items = list(db.session.scalars(ordered.limit(per_page).offset(start)))
+    if len(items) < per_page and start + len(items) < total:
+        unbacked = stmt.where(~exists().where(NeedBacking.need_id == AdaptationNeed.id))
+        rest = unbacked.order_by(*newest).offset(max(0, start - backed_total))
+        items += db.session.scalars(rest.limit(per_page - len(items)))
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def recent_needs(
@@ -245,7 +282,7 @@ def list_needs_for_suppliers(
                 )
             )
         )
-    return paginate(stmt, page, per_page)
+    return _paginate_most_backed(stmt, page, per_page)
 
 
 def needs_about_standard(standard: Standard, *, active: bool, limit: int = 20) -> list:
