@@ -37,17 +37,19 @@ def captured_selects(app: Flask) -> Iterator[list[tuple[str, object]]]:
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
-def _sqlite_unkeyed(connection, statement, parameters, table: str, keys: tuple[str, ...]):
+def _sqlite_unkeyed(connection, statement, parameters, table, keys, sorted_only):
     keyed = re.compile(
         rf"SEARCH {table}(_\d+)? USING (INTEGER PRIMARY KEY \(rowid=|(COVERING )?INDEX \w+ "
         rf"\(({'|'.join(keys)})=)"
     )
     steps = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    if sorted_only and not any("TEMP B-TREE FOR ORDER BY" in s for s in steps):
+        return []
     reads = [s for s in steps if re.match(rf"(SCAN|SEARCH) {table}(_\d+)?\b", s)]
     return [s for s in reads if not keyed.match(s)]
 
 
-def _postgresql_unkeyed(connection, statement, parameters, table: str, keys: tuple[str, ...]):
+def _postgresql_unkeyed(connection, statement, parameters, table, keys, sorted_only):
     with connection.cursor() as cursor:
         for method in ("seqscan", "hashjoin", "mergejoin"):
             cursor.execute(f"SET LOCAL enable_{method} = off")
@@ -55,23 +57,31 @@ def _postgresql_unkeyed(connection, statement, parameters, table: str, keys: tup
         (plan,) = cursor.fetchone()[0]
     unkeyed = []
 
-    def walk(node):
-        if node.get("Relation Name") == table:
+    def walk(node, sorting: bool):
+        sorting = sorting or node["Node Type"] in ("Sort", "Incremental Sort")
+        if node.get("Relation Name") == table and (sorting or not sorted_only):
             cond = node.get("Index Cond") or node.get("Recheck Cond") or ""
             if not re.search(rf"\b(id|{'|'.join(keys)}) = ", cond):
                 unkeyed.append(f"{node['Node Type']} {cond}".strip())
         for child in node.get("Plans", ()):
-            walk(child)
+            walk(child, sorting)
 
-    walk(plan["Plan"])
+    walk(plan["Plan"], False)
     return unkeyed
 
 
 def unkeyed_reads(
-    app: Flask, statements: list[tuple[str, object]], table: str, keys: tuple[str, ...]
+    app: Flask,
+    statements: list[tuple[str, object]],
+    table: str,
+    keys: tuple[str, ...] = (),
+    *,
+    sorted_only: bool = False,
 ) -> list[tuple[str, list[str]]]:
     """(statement, steps) for each statement that reads `table` other than by its id or one of
-    `keys` (columns an index leads with)."""
+    `keys` (columns an index leads with); with `sorted_only`, only such reads that the
+    statement then sorts (a sort over a pass of the whole table, where reading an index in
+    order could stop at a page)."""
     found = []
     with app.app_context():
         explain: Callable = (
@@ -79,7 +89,7 @@ def unkeyed_reads(
         )
         connection = db.session.connection().connection.driver_connection
         for statement, parameters in statements:
-            steps = explain(connection, statement, parameters, table, keys)
+            steps = explain(connection, statement, parameters, table, keys, sorted_only)
             if steps:
                 found.append((statement, steps))
         db.session.rollback()
