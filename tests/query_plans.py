@@ -2,17 +2,21 @@
 
 Counting statements proves a request's SQL is bounded in number, not in the rows it reads. The
 database's own query plan says that: these helpers capture the SELECTs a block sends and ask
-SQLite (EXPLAIN QUERY PLAN) or PostgreSQL (EXPLAIN, with scans of whole tables and hash or
-merge joins switched off, so that the plan shows whether seeks can answer the statement at all:
-on tables this small the planner would rightly scan them) how each reads a table.
+SQLite (EXPLAIN QUERY PLAN) how each reads a table. SQLite keeps no statistics here, so it
+plans a statement by its shape, the same way for a few rows as for 100 000: what it reads for
+the test's data it reads in production. PostgreSQL plans by its statistics, and for the few
+rows of a test it rightly scans whole tables (and picks among indexes differently as its
+statistics change), so its plans say nothing about a large portal; on PostgreSQL these checks
+skip, and `make bench` measures the cost instead.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -49,27 +53,6 @@ def _sqlite_unkeyed(connection, statement, parameters, table, keys, sorted_only)
     return [s for s in reads if not keyed.match(s)]
 
 
-def _postgresql_unkeyed(connection, statement, parameters, table, keys, sorted_only):
-    with connection.cursor() as cursor:
-        for method in ("seqscan", "hashjoin", "mergejoin"):
-            cursor.execute(f"SET LOCAL enable_{method} = off")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-        (plan,) = cursor.fetchone()[0]
-    unkeyed = []
-
-    def walk(node, sorting: bool):
-        sorting = sorting or node["Node Type"] in ("Sort", "Incremental Sort")
-        if node.get("Relation Name") == table and (sorting or not sorted_only):
-            cond = node.get("Index Cond") or node.get("Recheck Cond") or ""
-            if not re.search(rf"\b(id|{'|'.join(keys)}) = ", cond):
-                unkeyed.append(f"{node['Node Type']} {cond}".strip())
-        for child in node.get("Plans", ()):
-            walk(child, sorting)
-
-    walk(plan["Plan"], False)
-    return unkeyed
-
-
 def unkeyed_reads(
     app: Flask,
     statements: list[tuple[str, object]],
@@ -84,12 +67,11 @@ def unkeyed_reads(
     order could stop at a page)."""
     found = []
     with app.app_context():
-        explain: Callable = (
-            _sqlite_unkeyed if db.engine.dialect.name == "sqlite" else _postgresql_unkeyed
-        )
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("query plans are read from SQLite (see tests/query_plans.py)")
         connection = db.session.connection().connection.driver_connection
         for statement, parameters in statements:
-            steps = explain(connection, statement, parameters, table, keys, sorted_only)
+            steps = _sqlite_unkeyed(connection, statement, parameters, table, keys, sorted_only)
             if steps:
                 found.append((statement, steps))
         db.session.rollback()

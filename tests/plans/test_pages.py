@@ -270,8 +270,5 @@ def test_plan_page_and_county_map_read_plans_by_key(app, client, login_as, make_
         assert not unkeyed_reads(app, statements, "plans", keys)
     with captured_selects(app) as coverage, app.app_context():
         county_coverage()
-        # SQLite runs the map's EXISTS as written, one seek per municipality; PostgreSQL
-        # makes it a semi-join whose side it chooses by its statistics.
-        sqlite = db.engine.dialect.name == "sqlite"
     assert coverage
-    assert not sqlite or not unkeyed_reads(app, coverage, "plans", keys)
+    assert not unkeyed_reads(app, coverage, "plans", keys)
