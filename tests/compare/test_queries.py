@@ -131,4 +131,4 @@ def test_no_comparison_statement_reads_every_plan(app, client, make_plan):
         with captured_selects(app) as statements:
             assert client.get(url).status_code == 200
         assert statements, url
-        assert not unkeyed_reads(app, statements, "plans", ("organisation_id",)), url
+        assert not unkeyed_reads(statements, "plans", ("organisation_id",)), url

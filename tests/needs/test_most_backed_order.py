@@ -101,4 +101,4 @@ def test_the_order_is_not_made_by_sorting_every_need(app, client, needs):
         with captured_selects(app) as statements:
             assert client.get(url).status_code == 200
         assert statements
-        assert not unkeyed_reads(app, statements, "adaptation_needs", sorted_only=True), url
+        assert not unkeyed_reads(statements, "adaptation_needs", sorted_only=True), url

@@ -267,8 +267,8 @@ def test_plan_page_and_county_map_read_plans_by_key(app, client, login_as, make_
     keys = ("organisation_id", "working_copy_of_id")
     for statements in (anonymous, member):
         assert statements
-        assert not unkeyed_reads(app, statements, "plans", keys)
+        assert not unkeyed_reads(statements, "plans", keys)
     with captured_selects(app) as coverage, app.app_context():
         county_coverage()
     assert coverage
-    assert not unkeyed_reads(app, coverage, "plans", keys)
+    assert not unkeyed_reads(coverage, "plans", keys)
